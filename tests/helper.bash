@@ -1,0 +1,54 @@
+# Shared set-up for the bats suite. Every test runs in its own temporary
+# directory, which is also the current directory, so fixtures can name the
+# argv-printing interpreter as ./p and #! lines stay short.
+
+bats_require_minimum_version 1.7.0
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+RUNSCRIPT=$ROOT/runscript
+ARGV=$ROOT/tests/bin/argv
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	cp "$ARGV" ./p
+}
+
+# mkfile NAME MODE BYTES: write BYTES (printf %b escapes: \n, \r, \t, \0NNN,
+# \xHH) to NAME and set its MODE.
+mkfile() {
+	printf '%b' "$3" >"$1"
+	chmod "$2" "$1"
+}
+
+# mkscript NAME BYTES: an executable fixture.
+mkscript() {
+	mkfile "$1" 755 "$2"
+}
+
+# same_as_kernel ARGS...: run ARGS directly through env(1) (execvp, so the
+# kernel decides) and through runscript; both must print the same on
+# standard output and exit with the same status. When env itself reports a
+# failure, runscript must report one too, in its own words.
+same_as_kernel() {
+	run --separate-stderr env -- "$@"
+	local kstatus=$status kout=$output kerr=$stderr
+	run --separate-stderr "$RUNSCRIPT" -- "$@"
+	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ]; then
+		printf 'direct (env): status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
+			"$kstatus" "$kout" "$kerr"
+		printf 'runscript:    status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
+			"$status" "$output" "$stderr"
+		return 1
+	fi
+	case $kerr in
+	env:*)
+		case $stderr in
+		runscript:*) ;;
+		*)
+			printf 'env failed with: %s\nrunscript said: %s\n' "$kerr" "$stderr"
+			return 1
+			;;
+		esac
+		;;
+	esac
+}
