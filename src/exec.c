@@ -366,6 +366,8 @@ about(const char *file)
 	fputs(": ", stderr);
 }
 
+static void say(const char *file, const char *fmt, ...) RS_PRINTF(2, 3);
+
 static void
 say(const char *file, const char *fmt, ...)
 {

@@ -27,6 +27,8 @@ static const char usage_text[] =
 	"Exit status: that of SCRIPT; 125 if runscript itself fails, 126 if SCRIPT\n"
 	"or its interpreter cannot be run, 127 if either is not found.\n";
 
+static void usage_error(const char *fmt, ...) RS_PRINTF(1, 2);
+
 static void
 usage_error(const char *fmt, ...)
 {

@@ -21,6 +21,13 @@ enum rs_exit {
 /* What execvp(3) runs a file with when the kernel answers ENOEXEC. */
 #define RS_SHELL "/bin/sh"
 
+/* Lets the compiler check the arguments of our printf-like functions. */
+#ifdef __GNUC__
+#define RS_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define RS_PRINTF(fmt, args)
+#endif
+
 struct rs_options {
 	int dry_run; /* -n: print the command instead of running it */
 	int split;   /* -S: split #! arguments at blanks */
