@@ -109,9 +109,9 @@ read_head(const char *file, struct level *l)
 {
 	int fd, err;
 
+	l->len = 0;
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
 		return errno;
-	l->len = 0;
 	err = read_upto(fd, l->buf, SHEBANG_KERNEL_BUF, &l->len);
 	if (err == 0 && shebang_needs_more(l->buf, l->len))
 		err = read_upto(fd, l->buf, SHEBANG_LINE_MAX + 1, &l->len);
@@ -129,7 +129,8 @@ print_command(const char *path, char *const argv[])
 	}
 	putchar('\n');
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "runscript: write error: %s\n", strerror(errno));
+		fprintf(stderr, "runscript: write error: %s\n",
+		        strerror(errno));
 		exit(RS_EXIT_USAGE);
 	}
 }
@@ -258,7 +259,13 @@ run_file(const char *path, char *argv[], const struct rs_options *o,
 		return fail(f, FAULT_FILE, err, path, NULL);
 	for (depth = 0;; depth++) {
 		l = &chain[depth];
-		if ((err = read_head(file, l)) != 0)
+		/*
+		 * The kernel loads a file it may exec but we may not read:
+		 * leave it to the kernel, as the end of the chain.
+		 */
+		if ((err = read_head(file, l)) == EACCES)
+			goto loaded;
+		if (err != 0)
 			return fail(f, FAULT_READ, err, file, NULL);
 		switch (shebang_parse(l->buf, l->len, &l->sb)) {
 		case SHEBANG_OK:
@@ -282,8 +289,11 @@ loaded:
 		warn_bom(path, l);
 	else if ((xargv = chain_argv(depth, path, argv + 1, o->split)) == NULL)
 		return fail(f, FAULT_FILE, ENOMEM, path, NULL);
-	/* A dry run cannot ask the kernel, so it takes only ELF as loadable. */
-	if (!o->dry_run || is_elf(l)) {
+	/*
+	 * A dry run cannot ask the kernel, so it takes only ELF, or a file it
+	 * cannot read, as loadable.
+	 */
+	if (!o->dry_run || err == EACCES || is_elf(l)) {
 		err = execute(file, xargv, o);
 		if (xargv != argv)
 			free(xargv);
@@ -404,7 +414,8 @@ hint_access(const char *file)
 	else if (!S_ISREG(st.st_mode))
 		say(file, "hint: it is not a regular file");
 	else if ((st.st_mode & 0111) == 0)
-		hint_command(file, "it is not executable; make it so with: chmod +x");
+		hint_command(file,
+		             "it is not executable; make it so with: chmod +x");
 	else if (statvfs(file, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
 		say(file, "hint: its file system is mounted noexec");
 }
@@ -418,15 +429,13 @@ report(const struct failure *f)
 	switch (f->fault) {
 	case FAULT_FILE:
 		say(f->file, "%s%s", why,
-		    f->err == ETXTBSY ? " (still busy after retrying for 2 s)" : "");
+		    f->err == ETXTBSY ? " (still busy after retrying for 2 s)"
+		                      : "");
 		if (f->err == EACCES)
 			hint_access(f->file);
 		break;
 	case FAULT_READ:
 		say(f->file, "cannot read the #! line: %s", why);
-		if (f->err == EACCES)
-			say(f->file, "hint: runscript must read the #! line, so an "
-			             "execute-only script cannot be run through it");
 		break;
 	case FAULT_TOO_LONG:
 		say(f->file, "#! line longer than %d bytes", SHEBANG_LINE_MAX);
@@ -440,15 +449,18 @@ report(const struct failure *f)
 		if (n == 0)
 			say(f->file, "hint: the #! line names no interpreter");
 		else if (f->interp[n - 1] == '\r')
-			hint_command(f->file, "the #! line ends in a carriage return "
-			                      "(DOS line endings); convert the file "
-			                      "with: sed -i 's/\\r$//'");
+			hint_command(f->file,
+			             "the #! line ends in a carriage return "
+			             "(DOS line endings); convert the file "
+			             "with: sed -i 's/\\r$//'");
 		else if (f->err == EACCES)
 			hint_access(f->interp);
 		break;
 	case FAULT_LOOP:
-		say(f->file, "too many levels of nested interpreters (the kernel "
-		             "runs at most %d scripts in a chain)",
+		say(f->file, "too many levels of nested interpreters");
+		say(f->file,
+		    "hint: the kernel runs at most %d scripts in a chain; "
+		    "does one name itself as its interpreter?",
 		    RS_MAX_SCRIPTS);
 		break;
 	case FAULT_MISSING:
@@ -475,6 +487,7 @@ exec_script(char *argv[], const struct rs_options *o)
 		return report(&kept_eacces.f);
 	if (kept_found.have && kept_found.f.err == err)
 		return report(&kept_found.f);
-	fail(&f, err == ENOENT ? FAULT_MISSING : FAULT_FILE, err, argv[0], NULL);
+	fail(&f, err == ENOENT ? FAULT_MISSING : FAULT_FILE, err, argv[0],
+	     NULL);
 	return report(&f);
 }

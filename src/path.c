@@ -20,7 +20,7 @@ int
 path_search(const char *name, path_try_fn *try, void *ctx)
 {
 	const char *path = getenv("PATH");
-	size_t namelen = strlen(name);
+	size_t namelen = strlen(name), maxlen;
 	int err = ENOENT, eacces = 0;
 	const char *p, *end;
 	char *buf;
@@ -31,13 +31,25 @@ path_search(const char *name, path_try_fn *try, void *ctx)
 		return ENAMETOOLONG;
 	if (path == NULL)
 		path = DEFAULT_PATH;
+	maxlen = strnlen(path, PATH_MAX - 1) + 1;
 	if ((buf = malloc(strlen(path) + namelen + 2)) == NULL)
 		return ENOMEM;
-	for (p = path;; p = end + 1) {
+	for (p = path;;) {
 		size_t len;
 
 		end = p + strcspn(p, ":");
 		len = (size_t)(end - p);
+		if (len >= maxlen) {
+			/*
+			 * glibc skips an element too long for its buffer
+			 * and goes on from the ':' after it, which then
+			 * reads as an empty element.
+			 */
+			if (*end == '\0')
+				break;
+			p = end;
+			continue;
+		}
 		memcpy(buf, p, len);
 		if (len > 0)
 			buf[len++] = '/';
@@ -59,6 +71,7 @@ path_search(const char *name, path_try_fn *try, void *ctx)
 		}
 		if (*end == '\0')
 			break;
+		p = end + 1;
 	}
 	free(buf);
 	return eacces ? EACCES : err;

@@ -7,8 +7,9 @@
 
 #include "quote.h"
 
-static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                            "0123456789_@%+=:,./-";
+static const char plain[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+        "0123456789_@%+=:,./-";
 
 static int
 control(unsigned char c)

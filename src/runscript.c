@@ -13,19 +13,19 @@
 #include "runscript.h"
 
 static const char usage_text[] =
-	"Usage: runscript [OPTION]... [--] SCRIPT [ARG]...\n"
-	"Run SCRIPT through the interpreter named on its #! line, exactly as the\n"
-	"kernel would, but without the kernel exec'ing SCRIPT itself, so that a\n"
-	"script still open for writing somewhere cannot fail with \"Text file busy\".\n"
-	"\n"
-	"  -n, --dry-run  print the command that would run, shell-quoted, and exit\n"
-	"  -S, --split    split the #! argument at spaces and tabs into several\n"
-	"  -h, --help     display this help and exit\n"
-	"  -V, --version  output version information and exit\n"
-	"\n"
-	"A SCRIPT without a slash is searched for in PATH, as execvp(3) does.\n"
-	"Exit status: that of SCRIPT; 125 if runscript itself fails, 126 if SCRIPT\n"
-	"or its interpreter cannot be run, 127 if either is not found.\n";
+        "Usage: runscript [OPTION]... [--] SCRIPT [ARG]...\n"
+        "Run SCRIPT through the interpreter named on its #! line, exactly as the\n"
+        "kernel would, but without the kernel exec'ing SCRIPT itself, so that a\n"
+        "script still open for writing somewhere cannot fail with \"Text file busy\".\n"
+        "\n"
+        "  -n, --dry-run  print the command that would run, shell-quoted, and exit\n"
+        "  -S, --split    split the #! argument at spaces and tabs into several\n"
+        "  -h, --help     display this help and exit\n"
+        "  -V, --version  output version information and exit\n"
+        "\n"
+        "A SCRIPT without a slash is searched for in PATH, as execvp(3) does.\n"
+        "Exit status: that of SCRIPT; 125 if runscript itself fails, 126 if SCRIPT\n"
+        "or its interpreter cannot be run, 127 if either is not found.\n";
 
 static void usage_error(const char *fmt, ...) RS_PRINTF(1, 2);
 
@@ -77,11 +77,11 @@ parse_options(int argc, char *argv[], struct rs_options *o)
 	/* The leading '+' stops at SCRIPT: what follows is the script's. */
 	static const char shortopts[] = "+nShV";
 	static const struct option longopts[] = {
-		{"dry-run", no_argument, NULL, 'n'},
-		{"split", no_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	        {"dry-run", no_argument, NULL, 'n'},
+	        {"split", no_argument, NULL, 'S'},
+	        {"help", no_argument, NULL, 'h'},
+	        {"version", no_argument, NULL, 'V'},
+	        {NULL, 0, NULL, 0},
 	};
 	int c;
 

@@ -25,14 +25,26 @@ mkscript() {
 	mkfile "$1" 755 "$2"
 }
 
+# capture CMD...: as bats' `run --separate-stderr` (status, output, lines,
+# stderr), without its warning about a status of 127, expected here.
+capture() {
+	status=0
+	output=$("$@" 2>"$BATS_TEST_TMPDIR/.stderr") || status=$?
+	stderr=$(cat "$BATS_TEST_TMPDIR/.stderr")
+	rm -f "$BATS_TEST_TMPDIR/.stderr"
+	lines=()
+	[ -z "$output" ] || mapfile -t lines <<<"$output"
+}
+
 # same_as_kernel ARGS...: run ARGS directly through env(1) (execvp, so the
 # kernel decides) and through runscript; both must print the same on
 # standard output and exit with the same status. When env itself reports a
 # failure, runscript must report one too, in its own words.
 same_as_kernel() {
-	run --separate-stderr env -- "$@"
-	local kstatus=$status kout=$output kerr=$stderr
-	run --separate-stderr "$RUNSCRIPT" -- "$@"
+	local kstatus kout kerr
+	capture env -- "$@"
+	kstatus=$status kout=$output kerr=$stderr
+	capture "$RUNSCRIPT" -- "$@"
 	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ]; then
 		printf 'direct (env): status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
 			"$kstatus" "$kout" "$kerr"

@@ -1,0 +1,478 @@
+#!/usr/bin/env bats
+# Bad input: the exit status comes from the kernel (a direct run of the same
+# fixture), the message is runscript's own and must follow design.md:
+# `runscript: FILE: REASON`, naming the file at fault, with hints.
+
+load helper
+
+# kernel_run CMD...: run CMD, which execs the fixture directly (e.g. through
+# env), and keep its status and output as the expected result.
+kernel_run() {
+	capture "$@"
+	kstatus=$status kout=$output kerr=$stderr
+}
+
+# like_kernel: the last run exited and printed as kernel_run's did.
+like_kernel() {
+	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ]; then
+		show_both
+		return 1
+	fi
+}
+
+# same_with_stderr ARGS...: as same_as_kernel, and standard error identical
+# too: for fixtures the kernel hands to a program (/bin/sh) that reports.
+same_with_stderr() {
+	kernel_run env -- "$@"
+	capture "$RUNSCRIPT" -- "$@"
+	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ] ||
+		[ "$stderr" != "$kerr" ]; then
+		show_both
+		return 1
+	fi
+}
+
+show_both() {
+	printf 'direct: status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
+		"$kstatus" "$kout" "$kerr"
+	printf 'runscript: status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
+		"$status" "$output" "$stderr"
+}
+
+# line N: line N (1-based) of the last run's stderr.
+line() {
+	printf '%s\n' "$stderr" | sed -n "$1p"
+}
+
+# first_line_is TEXT: the first line of stderr is exactly TEXT.
+first_line_is() {
+	local got
+	got=$(line 1)
+	if [ "$got" != "$1" ]; then
+		printf 'want stderr line 1: %s\ngot stderr:\n%s\n' "$1" "$stderr"
+		return 1
+	fi
+}
+
+# has_hint FILE WORDS: a later stderr line is `runscript: FILE: hint: ...`
+# and contains WORDS.
+has_hint() {
+	local l
+	while IFS= read -r l; do
+		case $l in
+		"runscript: $1: hint: "*"$2"*) return 0 ;;
+		esac
+	done <<<"$stderr"
+	printf 'want a line "runscript: %s: hint: ...%s..."; stderr:\n%s\n' "$1" "$2" "$stderr"
+	return 1
+}
+
+# unprivileged CMD...: run CMD as nobody when root, else as ourselves.
+unprivileged() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# open_for_nobody: let nobody reach the test directory and runscript (RS is
+# then the runscript to run), or skip.
+open_for_nobody() {
+	local d=$BATS_TEST_TMPDIR
+	RS=$RUNSCRIPT
+	[ "$(id -u)" -eq 0 ] || return 0
+	command -v setpriv >/dev/null ||
+		skip "running as root without setpriv(1): cannot run as nobody"
+	# Open bats' own directories only, from the test's up to the run's.
+	local top=${BATS_RUN_TMPDIR:-$BATS_TEST_TMPDIR}
+	case $d/ in "$top"/*) ;; *) top=$d ;; esac
+	while :; do
+		chmod o+x "$d"
+		[ "$d" != "$top" ] || break
+		d=$(dirname "$d")
+	done
+	chmod o+rx "$BATS_TEST_TMPDIR"
+	unprivileged test -x ./p ||
+		skip "nobody cannot reach the test directory $BATS_TEST_TMPDIR"
+	if ! unprivileged test -x "$RS"; then
+		mkdir -p rsbin
+		cp "$RUNSCRIPT" rsbin/runscript
+		RS=$PWD/rsbin/runscript
+	fi
+}
+
+teardown() {
+	if [ -n "${MNT:-}" ] && mountpoint -q "$MNT"; then
+		umount "$MNT"
+	fi
+	exec 9>&- || true
+	if [ -n "${BG:-}" ]; then
+		kill "$BG" 2>/dev/null || true
+		wait "$BG" 2>/dev/null || true
+	fi
+}
+
+# --- the script --------------------------------------------------------------
+
+@test "missing script: 127, 'No such file or directory'" {
+	same_as_kernel ./nope a
+	[ "$status" -eq 127 ]
+	[ "$stderr" = "runscript: ./nope: No such file or directory" ]
+}
+
+@test "dangling symlink as script: as the kernel, 127" {
+	ln -s nowhere x
+	same_as_kernel ./x
+	[ "$status" -eq 127 ]
+	first_line_is "runscript: ./x: No such file or directory"
+}
+
+@test "a path through a regular file (ENOTDIR): as the kernel, message names it" {
+	touch f
+	same_as_kernel ./f/x
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./f/x: Not a directory"
+}
+
+@test "non-executable script: 126, 'Permission denied' and a chmod +x hint" {
+	mkfile x 644 '#!./p\n'
+	same_as_kernel ./x a
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./x: Permission denied"
+	has_hint ./x "chmod +x ./x"
+}
+
+@test "script executable by its owner only, run by another user: as the kernel" {
+	[ "$(id -u)" -eq 0 ] || skip "not root: cannot run a root-owned script as another user"
+	open_for_nobody
+	mkfile x 744 '#!./p\n'
+	kernel_run unprivileged env -- ./x
+	capture unprivileged "$RS" ./x
+	like_kernel
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./x: Permission denied"
+}
+
+@test "permission classes as the kernel: owner without x, others with x -> refused" {
+	[ "$(id -u)" -eq 0 ] || skip "not root: cannot give a fixture to nobody"
+	open_for_nobody
+	mkfile x 075 '#!./p\n'
+	chown nobody x
+	kernel_run unprivileged env -- ./x
+	capture unprivileged "$RS" ./x
+	like_kernel
+	[ "$status" -eq 126 ]
+}
+
+@test "root runs a script that has any execute bit, as the kernel lets it" {
+	[ "$(id -u)" -eq 0 ] || skip "not root: the root-only permission rule cannot be tested"
+	mkfile x 705 '#!./p\n'
+	chown nobody x
+	same_as_kernel ./x a
+	[ "$status" -eq 0 ]
+}
+
+@test "unreadable (execute-only) script: left to the kernel, as a direct run" {
+	open_for_nobody
+	mkfile x 111 '#!./p\n'
+	if unprivileged test -r x; then
+		skip "the unprivileged user can still read a mode 111 file"
+	fi
+	# runscript cannot read the #! line, so it execs the file itself and
+	# the kernel does what it does for a direct run.
+	kernel_run unprivileged env -- ./x a
+	capture unprivileged "$RS" ./x a
+	like_kernel
+	[ "$status" -eq 0 ]
+}
+
+@test "unreadable (execute-only) binary: runs, as a direct run" {
+	open_for_nobody
+	cp p q
+	chmod 111 q
+	if unprivileged test -r q; then
+		skip "the unprivileged user can still read a mode 111 file"
+	fi
+	kernel_run unprivileged env -- ./q a
+	capture unprivileged "$RS" ./q a
+	like_kernel
+	[ "$status" -eq 0 ]
+}
+
+@test "a directory as script: 126, 'Permission denied' and an is-a-directory hint" {
+	mkdir d
+	same_as_kernel ./d
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./d: Permission denied"
+	has_hint ./d "directory"
+}
+
+@test "a fifo as script: 126 as the kernel, without hanging" {
+	mkfifo f
+	chmod 755 f
+	kernel_run timeout 5 env -- ./f
+	capture timeout 5 "$RUNSCRIPT" ./f
+	like_kernel
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./f: Permission denied"
+}
+
+@test "a fifo as interpreter: 126 as the kernel, without hanging" {
+	mkfifo f
+	chmod 755 f
+	mkscript x '#!./f\n'
+	kernel_run timeout 5 env -- ./x
+	capture timeout 5 "$RUNSCRIPT" ./x
+	like_kernel
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./x: bad interpreter './f': Permission denied"
+}
+
+@test "script on a noexec mount: 126 as the kernel, with a noexec hint" {
+	[ "$(id -u)" -eq 0 ] || skip "not root: cannot mount a noexec tmpfs"
+	mkdir mnt
+	mount -t tmpfs -o noexec tmpfs mnt 2>mount.err ||
+		skip "cannot mount a noexec tmpfs here: $(cat mount.err)"
+	MNT=$PWD/mnt
+	mkscript mnt/x '#!./p\n'
+	same_as_kernel ./mnt/x a
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./mnt/x: Permission denied"
+	has_hint ./mnt/x "noexec"
+}
+
+@test "interpreter on a noexec mount: 126 as the kernel, names the interpreter" {
+	[ "$(id -u)" -eq 0 ] || skip "not root: cannot mount a noexec tmpfs"
+	mkdir mnt
+	mount -t tmpfs -o noexec tmpfs mnt 2>mount.err ||
+		skip "cannot mount a noexec tmpfs here: $(cat mount.err)"
+	MNT=$PWD/mnt
+	cp p mnt/p
+	mkscript x '#!./mnt/p\n'
+	same_as_kernel ./x a
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./x: bad interpreter './mnt/p': Permission denied"
+}
+
+# --- contents of the script ------------------------------------------------------
+
+@test "empty file: /bin/sh runs it, as execvp does" {
+	mkscript x ''
+	same_with_stderr ./x a
+}
+
+@test "binary garbage without #!: as the kernel and execvp's /bin/sh fallback" {
+	mkscript x '\001\002\003\376\377 garbage\nexec ./p "$@"\n'
+	same_with_stderr ./x a
+}
+
+@test "binary garbage with NUL bytes: as the kernel" {
+	mkscript x '\x00\x01\x02\x80\xff\x00\n./p "$@"\n'
+	same_with_stderr ./x a
+}
+
+@test "a truncated ELF header: as the kernel" {
+	mkscript x '\x7fELF\x02\x01\x01\x00garbage\n'
+	same_with_stderr ./x a
+}
+
+@test "CRLF #! line: 127, bad interpreter './p^M', hint about DOS line endings" {
+	mkscript x '#!./p\r\necho hi\r\n'
+	same_as_kernel ./x a
+	[ "$status" -eq 127 ]
+	first_line_is "runscript: ./x: bad interpreter './p^M': No such file or directory"
+	has_hint ./x "DOS"
+}
+
+@test "UTF-8 byte order mark before #!: /bin/sh runs it, as the kernel, with a warning" {
+	mkscript x '\xef\xbb\xbf#!./p\n./p by-sh "$@"\n'
+	same_as_kernel ./x a 'b c'
+	[ "$(printf '%s\n' "$output" | grep -c by-sh)" -eq 1 ]
+	printf '%s\n' "$stderr" | grep -Fqx "runscript: ./x: warning: a UTF-8 byte order mark precedes '#!', so the #! line is ignored and /bin/sh runs it"
+}
+
+@test "NUL right after the interpreter: as the kernel" {
+	mkscript x '#!./p\0junk\n'
+	same_as_kernel ./x a
+}
+
+@test "NUL inside the #! argument: as the kernel" {
+	mkscript x '#!./p -a\0b c\n'
+	same_as_kernel ./x a
+}
+
+@test "NUL after blanks following the argument: as the kernel" {
+	mkscript x '#!./p -a  \0\n'
+	same_as_kernel ./x a
+}
+
+@test "a #! line of 8191 bytes works, the argument in full" {
+	printf -v arg '%*s' 8185 ''
+	arg=${arg// /y}
+	mkscript x "#!./p $arg\n"
+	[ "$(head -n 1 x | wc -c)" -eq 8192 ] # 8191 bytes + newline
+	kernel_run env -- ./p "$arg" ./x a
+	capture "$RUNSCRIPT" ./x a
+	like_kernel
+}
+
+@test "a #! line of 8192 bytes: 126, 'longer than 8191 bytes', no silent truncation" {
+	printf -v arg '%*s' 8186 ''
+	arg=${arg// /y}
+	mkscript x "#!./p $arg\n"
+	[ "$(head -n 1 x | wc -c)" -eq 8193 ]
+	kernel_run env -- ./x a
+	capture "$RUNSCRIPT" ./x a
+	# A documented difference: the kernel truncates (or refuses) at 256.
+	echo "the kernel's direct run: status $kstatus, stderr: $kerr"
+	[ "$status" -eq 126 ]
+	[ -z "$output" ]
+	first_line_is "runscript: ./x: #! line longer than 8191 bytes"
+}
+
+@test "an overlong #! line without a newline: 126, 'longer than'" {
+	printf -v arg '%*s' 9000 ''
+	arg=${arg// /z}
+	mkscript x "#!./p $arg"
+	capture "$RUNSCRIPT" ./x
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./x: #! line longer than 8191 bytes"
+}
+
+# --- the interpreter ------------------------------------------------------------
+
+@test "missing interpreter: 127, bad interpreter naming it" {
+	mkscript x '#!./nope\n'
+	same_as_kernel ./x a
+	[ "$status" -eq 127 ]
+	first_line_is "runscript: ./x: bad interpreter './nope': No such file or directory"
+}
+
+@test "missing absolute interpreter: 127, bad interpreter naming it" {
+	mkscript x '#!/nonexistent/bin/tool -x\n'
+	same_as_kernel ./x
+	[ "$status" -eq 127 ]
+	first_line_is "runscript: ./x: bad interpreter '/nonexistent/bin/tool': No such file or directory"
+}
+
+@test "non-executable interpreter: 126, bad interpreter naming it" {
+	cp p q
+	chmod 644 q
+	mkscript x '#!./q\n'
+	same_as_kernel ./x a
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./x: bad interpreter './q': Permission denied"
+}
+
+@test "interpreter is a directory: 126, bad interpreter naming it" {
+	mkdir d
+	mkscript x '#!./d\n'
+	same_as_kernel ./x a
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./x: bad interpreter './d': Permission denied"
+}
+
+@test "missing interpreter of an intermediate script: the file whose #! names it is at fault" {
+	mkscript y '#!./nope\n'
+	mkscript x '#!./y\n'
+	same_as_kernel ./x a
+	[ "$status" -eq 127 ]
+	first_line_is "runscript: ./y: bad interpreter './nope': No such file or directory"
+}
+
+@test "a script that is its own interpreter: 126 as the kernel (ELOOP)" {
+	mkscript x '#!./x\n'
+	same_as_kernel ./x a
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./x: too many levels of nested interpreters"
+}
+
+@test "two scripts naming each other as interpreter: 126 as the kernel (ELOOP)" {
+	mkscript a '#!./b\n'
+	mkscript b '#!./a\n'
+	same_as_kernel ./a z
+	[ "$status" -eq 126 ]
+	line 1 | grep -Eqx 'runscript: \./[ab]: too many levels of nested interpreters'
+}
+
+@test "chains of 1 to 7 scripts: each runs or fails as the kernel" {
+	# s1 -> ./p; sN -> ./s(N-1)
+	mkscript s1 '#!./p -1\n'
+	for n in 2 3 4 5 6 7; do
+		mkscript s$n "#!./s$((n - 1)) -$n\n"
+	done
+	for n in 1 2 3 4 5 6 7; do
+		echo "chain of $n"
+		same_as_kernel ./s$n a
+	done
+}
+
+@test "the 6th interpreter of a chain is missing: ENOENT wins as in the kernel" {
+	mkscript s1 '#!./nope\n'
+	for n in 2 3 4 5 6 7; do
+		mkscript s$n "#!./s$((n - 1))\n"
+	done
+	for n in 1 2 3 4 5 6 7; do
+		echo "chain of $n"
+		same_as_kernel ./s$n a
+	done
+}
+
+# --- ETXTBSY ---------------------------------------------------------------------
+
+@test "busy final interpreter: 126 after retrying, naming the busy file" {
+	cp p p2
+	mkscript x '#!./p2\n'
+	exec 9>>./p2
+	kernel_run env -- ./x a
+	capture "$RUNSCRIPT" ./x a
+	like_kernel
+	[ "$status" -eq 126 ]
+	[[ $kerr == *"Text file busy"* ]]
+	first_line_is "runscript: ./p2: Text file busy (still busy after retrying for 2 s)"
+}
+
+@test "busy ELF script: 126 after retrying, naming it" {
+	cp p p2
+	exec 9>>./p2
+	same_as_kernel ./p2 a
+	[ "$status" -eq 126 ]
+	first_line_is "runscript: ./p2: Text file busy (still busy after retrying for 2 s)"
+}
+
+@test "interpreter busy for 0.5 s: direct exec fails, runscript's retry runs it" {
+	cp p p2
+	mkscript x '#!./p2\n'
+	exec 9>>./p2
+	sleep 0.5 3>&- &
+	BG=$!
+	exec 9>&- # only the sleep holds ./p2 open for writing now
+	capture env -- ./x a
+	busy_status=$status busy_err=$stderr
+	capture "$RUNSCRIPT" ./x a
+	rstatus=$status rout=$output rerr=$stderr
+	wait "$BG"
+	BG=
+	kernel_run env -- ./x a # the file is free now
+	echo "direct while busy: status $busy_status, stderr: $busy_err"
+	[ "$busy_status" -eq 126 ]
+	[[ $busy_err == *"Text file busy"* ]]
+	status=$rstatus output=$rout stderr=$rerr
+	like_kernel
+	[ "$status" -eq 0 ]
+}
+
+@test "a script held open for writing still runs: only the interpreter is exec'd" {
+	mkscript x '#!./p\n'
+	capture env -- ./x a
+	free_status=$status free_out=$output
+	exec 9>>./x
+	kernel_run env -- ./x a
+	echo "direct while the script is open for writing: status $kstatus, stderr: $kerr"
+	[ "$kstatus" -eq 126 ]
+	# The child does not inherit fd 9; this shell still holds it open.
+	capture "$RUNSCRIPT" ./x a 9>&-
+	[ "$status" -eq "$free_status" ]
+	[ "$output" = "$free_out" ]
+}
