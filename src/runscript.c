@@ -3,7 +3,6 @@
  * as the kernel would, without ever exec'ing the script itself.
  */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,17 +26,10 @@ static const char usage_text[] =
         "Exit status: that of SCRIPT; 125 if runscript itself fails, 126 if SCRIPT\n"
         "or its interpreter cannot be run, 127 if either is not found.\n";
 
-static void usage_error(const char *fmt, ...) RS_PRINTF(1, 2);
-
+/* Ends a usage error, whose message the caller has begun on stderr. */
 static void
-usage_error(const char *fmt, ...)
+usage_error(void)
 {
-	va_list ap;
-
-	fputs("runscript: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
 	fputs("\nTry 'runscript --help' for more information.\n", stderr);
 	exit(RS_EXIT_USAGE);
 }
@@ -58,16 +50,17 @@ print_and_exit(const char *text)
  * other letter is an unknown short option.
  */
 static void
-bad_option(char *argv[])
+bad_option(const char *arg)
 {
-	const char *arg = argv[optind - 1];
-
 	if (optopt == 0)
-		usage_error("unrecognized option '%s'", arg);
-	if (strchr("nShV", optopt) != NULL)
-		usage_error("option '%.*s' doesn't allow an argument",
-		            (int)strcspn(arg, "="), arg);
-	usage_error("invalid option -- '%c'", optopt);
+		fprintf(stderr, "runscript: unrecognized option '%s'", arg);
+	else if (strchr("nShV", optopt) != NULL)
+		fprintf(stderr,
+		        "runscript: option '%.*s' doesn't allow an argument",
+		        (int)strcspn(arg, "="), arg);
+	else
+		fprintf(stderr, "runscript: invalid option -- '%c'", optopt);
+	usage_error();
 }
 
 /* Parses the options and returns the index of the SCRIPT operand. */
@@ -101,11 +94,13 @@ parse_options(int argc, char *argv[], struct rs_options *o)
 			print_and_exit("runscript " RS_VERSION "\n");
 			break;
 		default:
-			bad_option(argv);
+			bad_option(argv[optind - 1]);
 		}
 	}
-	if (optind == argc)
-		usage_error("missing SCRIPT operand");
+	if (optind == argc) {
+		fputs("runscript: missing SCRIPT operand", stderr);
+		usage_error();
+	}
 	return optind;
 }
 
