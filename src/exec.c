@@ -122,6 +122,9 @@ read_head(const char *file, struct level *l)
 static void
 print_command(const char *path, char *const argv[])
 {
+	/* Pasted into a shell, a bare name would be searched on PATH. */
+	if (strchr(path, '/') == NULL)
+		fputs("./", stdout);
 	quote_word(stdout, path);
 	for (argv++; *argv != NULL; argv++) {
 		putchar(' ');
