@@ -5,7 +5,8 @@
 bats_require_minimum_version 1.7.0
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-RUNSCRIPT=$ROOT/runscript
+# make check-sanitize points RUNSCRIPT_BIN at a sanitizer build.
+RUNSCRIPT=${RUNSCRIPT_BIN:-$ROOT/runscript}
 ARGV=$ROOT/tests/bin/argv
 
 setup() {
