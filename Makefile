@@ -19,6 +19,7 @@ RS_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -DRS_VERSION=\"$(VERSION)\"
 RS_CFLAGS   = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wformat=2 -Werror
 
+SRC = src/runscript.c src/shebang.c src/path.c src/exec.c src/quote.c
 OBJ = src/runscript.o src/shebang.o src/path.o src/exec.o src/quote.o
 HDR = src/runscript.h src/shebang.h src/path.h src/exec.h src/quote.h
 
@@ -49,8 +50,65 @@ tests/bin/race: tests/race.c
 	@mkdir -p tests/bin
 	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(LDFLAGS) -pthread -o $@ tests/race.c
 
+# Benchmarks: a table of ratios to direct exec, measured in one run.
+bench/bin/exec-cost: bench/exec-cost.c
+	@mkdir -p bench/bin
+	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ bench/exec-cost.c
+
+bench: runscript bench/bin/exec-cost tests/bin/race
+	sh bench/bench.sh "$(CC) $(LDFLAGS)"
+
+# Fuzzing the #! parser with libFuzzer (clang), FUZZ_SECONDS at a time.
+FUZZ_SECONDS = 60
+FUZZ_CC      = clang
+FUZZ_FLAGS   = -g -O1 -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all
+
+fuzz/bin/fuzz-shebang: fuzz/fuzz-shebang.c src/shebang.c src/shebang.h
+	@mkdir -p fuzz/bin
+	$(FUZZ_CC) $(RS_CPPFLAGS) $(RS_CFLAGS) $(FUZZ_FLAGS) -o $@ fuzz/fuzz-shebang.c src/shebang.c
+
+fuzz: fuzz/bin/fuzz-shebang tests/bin/shebang-gen
+	sh fuzz/run.sh $(FUZZ_SECONDS)
+
 test: runscript $(TEST_PROGS)
 	sh tests/run-bats tests
+
+# The whole suite against an ASan+UBSan build, then valgrind memcheck on a
+# plain dynamic build (memcheck cannot follow a static one's allocations).
+SAN_CC    = clang
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=all
+VG_CC     = cc
+
+build/asan/runscript: $(SRC) $(HDR)
+	@mkdir -p build/asan
+	$(SAN_CC) $(RS_CPPFLAGS) $(RS_CFLAGS) $(SAN_FLAGS) -o $@ $(SRC)
+
+build/valgrind/runscript: $(SRC) $(HDR)
+	@mkdir -p build/valgrind
+	$(VG_CC) $(RS_CPPFLAGS) $(RS_CFLAGS) -O1 -g -o $@ $(SRC)
+
+check-sanitize: build/asan/runscript build/valgrind/runscript $(TEST_PROGS)
+	RUNSCRIPT_BIN=`pwd`/build/asan/runscript sh tests/run-bats tests
+	sh tests/valgrind.sh build/valgrind/runscript tests/bin/argv
+
+# Static analysis and style: the checks are chosen in .clang-tidy and
+# .clang-format; every shell file, and the man page, lint clean.
+SH_FILES = tests/run-bats tests/valgrind.sh tests/helper.bash tests/*.bats \
+           bench/bench.sh fuzz/run.sh examples/demo.sh .ci/run
+C_FILES  = src/*.c src/*.h tests/*.c bench/*.c fuzz/*.c
+
+lint:
+	cppcheck --enable=warning,style,performance,portability --std=c11 \
+	    --error-exitcode=1 --inline-suppr --quiet $(RS_CPPFLAGS) \
+	    src bench fuzz tests
+	clang-tidy --quiet $(SRC) fuzz/fuzz-shebang.c -- $(RS_CPPFLAGS) -std=c11
+	shellcheck $(SH_FILES)
+	clang-format --dry-run --Werror $(C_FILES)
+	mandoc -Tlint -Wwarning man/runscript.1
+	@out=`groff -mandoc -ww -z man/runscript.1 2>&1`; \
+	    if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
 install: runscript
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1
@@ -68,6 +126,6 @@ demo: runscript tests/bin/race
 
 clean:
 	rm -f runscript $(OBJ)
-	rm -rf tests/bin
+	rm -rf tests/bin bench/bin fuzz/bin build
 
-.PHONY: all test demo install uninstall clean
+.PHONY: all test check-sanitize lint bench demo fuzz install uninstall clean

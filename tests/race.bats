@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# The race runscript exists for (tests/race.c): writer threads write fresh
+# scripts and run them while forker threads fork. Under a load that makes
+# direct exec fail with "Text file busy" (ETXTBSY), runscript must not fail
+# once. Where direct exec does not fail within its budget, the load proves
+# nothing on this kernel, so the runscript tests are skipped with the kernel
+# version and the counts: never passed.
+#
+# The load is lighter than race's default (256 writers, 64 forkers): on a
+# 2-core machine that is mostly fork() overhead, at about 10 launches a
+# second, while 4 writers and 1 forker hit ETXTBSY as often per launch
+# (0.3-0.7% here) at about 100 launches a second, so that 5,000 launches fit
+# in the time. RACE_WRITERS, RACE_FORKERS and RACE_LAUNCHES change it.
+
+load helper
+
+RACE=$ROOT/tests/bin/race
+LOAD=(-w "${RACE_WRITERS:-4}" -f "${RACE_FORKERS:-1}")
+LAUNCHES=${RACE_LAUNCHES:-5000}
+# Direct exec runs in rounds of this many launches until it hits ETXTBSY
+# or has had $LAUNCHES.
+ROUND=$((LAUNCHES < 500 ? LAUNCHES : 500))
+# Launches per method in the interpreter-rewrite tests.
+REWRITES=200
+# The time limit only stops a run that has gone badly wrong; a launch
+# through runscript may wait up to 2 s for a busy interpreter.
+LIMIT=(-s 300)
+
+# race ARG...: one run of the harness under the load, kept in $output,
+# $stderr and $status.
+race() {
+	run --separate-stderr "$RACE" "${LOAD[@]}" "${LIMIT[@]}" \
+		-r "$RUNSCRIPT" -d "$BATS_FILE_TMPDIR" "$@"
+}
+
+# count METHOD KEY: KEY's value on METHOD's line of the last run's output.
+count() {
+	awk -v m="method=$1" -v k="$2=" '$1 == m {
+		for (i = 2; i <= NF; i++)
+			if (index($i, k) == 1)
+				print substr($i, length(k) + 1)
+	}' <<<"$output"
+}
+
+# show WHAT: what a failing or skipped test should print.
+show() {
+	printf 'kernel %s; race %s %s\n%s\n' "$(uname -r)" "${LOAD[*]}" "$*" "$output"
+	[ -z "$stderr" ] || printf -- '--- stderr\n%s\n' "$stderr"
+}
+
+# ran_clean METHOD WANT: METHOD was launched WANT times and never failed.
+ran_clean() {
+	local n busy other
+	n=$(count "$1" launches) busy=$(count "$1" etxtbsy) other=$(count "$1" other)
+	[ -n "$n" ] && [ -n "$busy" ] && [ -n "$other" ] || return 1
+	if [ "$busy" != 0 ] || [ "$other" != 0 ]; then
+		echo "$1 failed: $busy ETXTBSY and $other other failures in $n launches"
+		return 1
+	fi
+	if [ "$n" -lt "$2" ]; then
+		skip "only $n of $2 launches through $1 within ${LIMIT[1]} s"
+	fi
+}
+
+# proves_load: direct exec failed with ETXTBSY in the last run, or skip.
+proves_load() {
+	if [ "$(count direct etxtbsy)" = 0 ]; then
+		skip "kernel $(uname -r): direct exec never failed with ETXTBSY under this load, so it proves nothing here: $(tr '\n' ' ' <<<"$output")"
+	fi
+}
+
+# The direct rounds and the runscript run are shared by the two tests that
+# judge them.
+setup_file() {
+	local total=0 busy=0 other=0
+	while [ "$busy" = 0 ] && [ "$total" -lt "$LAUNCHES" ]; do
+		race -m direct -n "$ROUND"
+		[ "$status" = 0 ] || break
+		total=$((total + $(count direct launches)))
+		busy=$((busy + $(count direct etxtbsy)))
+		other=$((other + $(count direct other)))
+	done
+	printf 'method=direct launches=%s etxtbsy=%s other=%s\n' \
+		"$total" "$busy" "$other" >"$BATS_FILE_TMPDIR/direct"
+	race -m runscript -n "$LAUNCHES"
+	printf '%s\n' "$output" >>"$BATS_FILE_TMPDIR/direct"
+	printf '%s' "$stderr" >"$BATS_FILE_TMPDIR/stderr"
+	echo "$status" >"$BATS_FILE_TMPDIR/status"
+}
+
+shared_run() {
+	output=$(cat "$BATS_FILE_TMPDIR/direct")
+	stderr=$(cat "$BATS_FILE_TMPDIR/stderr")
+	status=$(cat "$BATS_FILE_TMPDIR/status")
+	show "(direct in rounds of $ROUND launches until the first ETXTBSY)"
+	[ "$status" = 0 ]
+}
+
+@test "direct exec under the load fails with ETXTBSY (the load is real)" {
+	shared_run
+	proves_load
+}
+
+@test "runscript under the same load: no ETXTBSY, no other failure in $LAUNCHES launches" {
+	shared_run
+	ran_clean runscript "$LAUNCHES"
+	proves_load
+}
+
+# The fake interpreter the scripts name is rewritten under them: renamed
+# over, and reopened for writing in place. runscript execs a binary one, so
+# it must wait out the write descriptors other children still hold; a
+# script one it only reads.
+@test "runscript survives its binary interpreter being rewritten" {
+	race -m direct,runscript -i binary -n "$REWRITES"
+	show -i binary
+	[ "$status" = 0 ]
+	ran_clean runscript "$REWRITES"
+	proves_load
+}
+
+@test "runscript survives its script interpreter being rewritten" {
+	race -m direct,runscript -i script -n "$REWRITES"
+	show -i script
+	[ "$status" = 0 ]
+	ran_clean runscript "$REWRITES"
+	proves_load
+}
