@@ -43,11 +43,14 @@ struct failure {
 	char *interp;
 };
 
-/* One file of an interpreter chain: its first bytes, maybe a #! line. */
+/*
+ * One file of an interpreter chain: its first bytes, maybe a #! line. The
+ * buffer comes last, so that a short read touches one page, not two.
+ */
 struct level {
-	char buf[SHEBANG_BUF_SIZE];
 	size_t len;
 	struct shebang sb;
+	char buf[SHEBANG_BUF_SIZE];
 };
 
 static struct level chain[RS_MAX_SCRIPTS + 1];
@@ -83,20 +86,18 @@ check_exec(const char *file)
 	return 0;
 }
 
+/*
+ * One read, as the kernel's kernel_read(): from a regular file it gives
+ * all there is, so a short count means the end of the file.
+ */
 static int
-read_upto(int fd, char *buf, size_t want, size_t *got)
+read_upto(int fd, struct level *l, size_t want)
 {
-	while (*got < want) {
-		ssize_t n = read(fd, buf + *got, want - *got);
+	ssize_t n = read(fd, l->buf + l->len, want - l->len);
 
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return errno;
-		if (n == 0)
-			break;
-		*got += (size_t)n;
-	}
+	if (n == -1)
+		return errno;
+	l->len += (size_t)n;
 	return 0;
 }
 
@@ -110,11 +111,13 @@ read_head(const char *file, struct level *l)
 	int fd, err;
 
 	l->len = 0;
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+	/* openat(): musl's open() adds an fcntl() to set O_CLOEXEC again. */
+	fd = openat(AT_FDCWD, file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1)
 		return errno;
-	err = read_upto(fd, l->buf, SHEBANG_KERNEL_BUF, &l->len);
+	err = read_upto(fd, l, SHEBANG_KERNEL_BUF);
 	if (err == 0 && shebang_needs_more(l->buf, l->len))
-		err = read_upto(fd, l->buf, SHEBANG_LINE_MAX + 1, &l->len);
+		err = read_upto(fd, l, SHEBANG_LINE_MAX + 1);
 	close(fd);
 	return err;
 }
@@ -201,22 +204,27 @@ line_args(size_t d, int split, char **out)
 	return n;
 }
 
+/* Room for the argv of most runs, where a malloc() would cost new pages. */
+#define ARGV_ROOM 64
+
 /*
  * The kernel's argv for a chain of depth scripts: each level puts its
  * interpreter and optional argument in front of the one below, and the
- * script's own argv[0] gives way to its path.
+ * script's own argv[0] gives way to its path. It goes in room when it fits.
  */
 static char **
-chain_argv(size_t depth, const char *path, char *const args[], int split)
+chain_argv(size_t depth, const char *path, char *const args[], int split,
+           char **room)
 {
 	size_t n = 0, nargs = 0, d;
-	char **argv, **p;
+	char **argv = room, **p;
 
 	for (d = 0; d < depth; d++)
 		n += line_args(d, split, NULL);
 	while (args[nargs] != NULL)
 		nargs++;
-	if ((argv = malloc((n + nargs + 2) * sizeof *argv)) == NULL)
+	if (n + nargs + 2 > ARGV_ROOM &&
+	    (argv = malloc((n + nargs + 2) * sizeof *argv)) == NULL)
 		return NULL;
 	p = argv;
 	for (d = depth; d-- > 0;)
@@ -254,7 +262,7 @@ run_file(const char *path, char *argv[], const struct rs_options *o,
 {
 	const char *file = path;
 	struct level *l;
-	char **xargv = argv;
+	char **xargv = argv, *room[ARGV_ROOM];
 	size_t depth;
 	int err;
 
@@ -290,7 +298,8 @@ run_file(const char *path, char *argv[], const struct rs_options *o,
 loaded:
 	if (depth == 0)
 		warn_bom(path, l);
-	else if ((xargv = chain_argv(depth, path, argv + 1, o->split)) == NULL)
+	else if ((xargv = chain_argv(depth, path, argv + 1, o->split, room)) ==
+	         NULL)
 		return fail(f, FAULT_FILE, ENOMEM, path, NULL);
 	/*
 	 * A dry run cannot ask the kernel, so it takes only ELF, or a file it
@@ -298,7 +307,7 @@ loaded:
 	 */
 	if (!o->dry_run || err == EACCES || is_elf(l)) {
 		err = execute(file, xargv, o);
-		if (xargv != argv)
+		if (xargv != argv && xargv != room)
 			free(xargv);
 		if (err != ENOEXEC)
 			return fail(f, FAULT_FILE, err, file, NULL);
