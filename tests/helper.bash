@@ -28,6 +28,7 @@ mkscript() {
 
 # capture CMD...: as bats' `run --separate-stderr` (status, output, lines,
 # stderr), without its warning about a status of 127, expected here.
+# shellcheck disable=SC2034 # lines is for the caller, as run's is
 capture() {
 	status=0
 	output=$("$@" 2>"$BATS_TEST_TMPDIR/.stderr") || status=$?

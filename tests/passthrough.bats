@@ -8,7 +8,8 @@ load helper
 # kernel_run CMD...: run CMD, which execs the fixture directly (e.g. through
 # env), and keep its status and output as the expected result.
 kernel_run() {
-	run --separate-stderr "$@"
+	capture "$@"
+	# shellcheck disable=SC2154 # capture sets stderr, as bats' run does
 	kstatus=$status kout=$output kerr=$stderr
 }
 

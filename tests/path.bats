@@ -9,6 +9,7 @@ load helper
 # env), and keep its status and output as the expected result.
 kernel_run() {
 	capture "$@"
+	# shellcheck disable=SC2154 # capture sets stderr, as bats' run does
 	kstatus=$status kout=$output kerr=$stderr
 }
 

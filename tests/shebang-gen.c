@@ -44,10 +44,11 @@ rng_below(unsigned n)
 }
 
 /* Weighted: the working interpreters and the empty name come up more often. */
-static const char *const interpreters[] = {"./p", "./p", "./p", "p",  "p",
-                                           "./p\r", "./missing", "", ""};
-static const char arg_bytes[] = {' ', '\t', '\r', '\v', '\f', 'a', '-', 'x',
-                                 '\'', '"', '\\', '$', '*', '\0', (char)0xff};
+static const char *const interpreters[] = {
+        "./p", "./p", "./p", "p", "p", "./p\r", "./missing", "", ""};
+static const char arg_bytes[] = {' ',  '\t', '\r', '\v', '\f',
+                                 'a',  '-',  'x',  '\'', '"',
+                                 '\\', '$',  '*',  '\0', (char)0xff};
 static const struct {
 	const char *bytes;
 	size_t len;
@@ -85,7 +86,8 @@ static size_t
 generate(char *out, size_t outsize)
 {
 	struct line l = {.b = "#!", .len = 2};
-	unsigned pick = rng_below(sizeof(interpreters) / sizeof(interpreters[0]));
+	unsigned pick =
+	        rng_below(sizeof(interpreters) / sizeof(interpreters[0]));
 	const char *interp = interpreters[pick];
 	unsigned ending = rng_below(5);
 	size_t endlen = endings[ending].len;
@@ -175,7 +177,8 @@ main(int argc, char *argv[])
 
 		snprintf(path, sizeof(path), "%s/f%04lu", argv[1], i);
 		if (write_fixture(path, bytes, len) != 0) {
-			fprintf(stderr, "shebang-gen: %s: %s\n", path, strerror(errno));
+			fprintf(stderr, "shebang-gen: %s: %s\n", path,
+			        strerror(errno));
 			return 1;
 		}
 	}

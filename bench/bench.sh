@@ -1,0 +1,57 @@
+#!/bin/sh
+# bench/bench.sh BUILD — what runscript costs, as ratios to direct exec
+# measured side by side in one run (a noisy machine slows all alike).
+# Prints markdown on standard output. BUILD says how runscript was built.
+# Knobs: BENCH_ROUNDS (9), BENCH_RUNS (500 per method and round),
+# BENCH_RACE_LAUNCHES (5000 per method), BENCH_RACE_SECONDS (20).
+set -eu
+cd "$(dirname "$0")/.."
+
+rounds=${BENCH_ROUNDS:-9}
+runs=${BENCH_RUNS:-500}
+launches=${BENCH_RACE_LAUNCHES:-5000}
+seconds=${BENCH_RACE_SECONDS:-20}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+printf '#!/bin/sh\nexit 0\n' >"$tmp/trivial.sh"
+chmod +x "$tmp/trivial.sh"
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "## runscript benchmark"
+echo
+echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}, Linux $(uname -r)."
+echo "runscript build timed: ${1:-unknown}."
+echo
+echo "### Cost of one run of a trivial \`#!/bin/sh\` script"
+echo
+echo "$rounds rounds of $runs runs per method, methods alternating."
+echo
+bench/bin/exec-cost "$rounds" "$runs" "$tmp/trivial.sh" "$PWD/runscript" \
+	bench/bin/floor
+echo
+echo "### Throughput under the race load"
+echo
+echo "256 writer threads write and launch scripts while 64 threads fork;"
+echo "up to $launches launches or $seconds s per method. Successful launches"
+echo "per second, relative to direct exec's."
+echo
+tests/bin/race -r "$PWD/runscript" -n "$launches" -s "$seconds" -d "$tmp" |
+	awk '
+	{
+		for (i = 1; i <= NF; i++) {
+			split($i, kv, "=")
+			v[kv[1]] = kv[2]
+		}
+		name[NR] = v["method"]; n[NR] = v["launches"]
+		busy[NR] = v["etxtbsy"]; other[NR] = v["other"]; rate[NR] = v["per_s"]
+		if (v["method"] == "direct")
+			direct = v["per_s"]
+	}
+	END {
+		print "| method | launches | ETXTBSY | other failures | successful launches/s | ratio to direct |"
+		print "|---|---:|---:|---:|---:|---:|"
+		for (i = 1; i <= NR; i++)
+			printf "| %s | %d | %d | %d | %.0f | %s |\n", name[i], n[i], busy[i],
+			    other[i], rate[i], direct > 0 ? sprintf("%.2f×", rate[i] / direct) : "n/a"
+	}'
