@@ -10,6 +10,7 @@ corpus=fuzz/corpus
 mkdir -p "$corpus"
 cp fuzz/seeds/* "$corpus"/
 tests/bin/shebang-gen "$corpus" 200 1
-# A finding leaves its input in fuzz/ as crash-*, leak-* or timeout-*.
-exec fuzz/bin/fuzz-shebang -max_total_time="$seconds" -timeout=10 \
+# Inputs go past runscript's 8191-byte line limit (-max_len). A finding
+# leaves its input in fuzz/ as crash-*, leak-* or timeout-*.
+exec fuzz/bin/fuzz-shebang -max_total_time="$seconds" -max_len=10000 -timeout=10 \
 	-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=fuzz/ "$corpus"
