@@ -39,8 +39,8 @@ enum fault {
 struct failure {
 	enum fault fault;
 	int err;
-	char *file;
-	char *interp;
+	const char *file;
+	const char *interp;
 };
 
 /*
@@ -61,8 +61,8 @@ fail(struct failure *f, enum fault fault, int err, const char *file,
 {
 	f->fault = fault;
 	f->err = err;
-	f->file = (char *)file;
-	f->interp = (char *)interp;
+	f->file = file;
+	f->interp = interp;
 	return err;
 }
 
@@ -240,16 +240,7 @@ is_elf(const struct level *l)
 	return l->len >= 4 && memcmp(l->buf, "\177ELF", 4) == 0;
 }
 
-static void
-warn_bom(const char *path, const struct level *l)
-{
-	if (l->len >= 5 && memcmp(l->buf, "\357\273\277#!", 5) == 0)
-		fprintf(stderr,
-		        "runscript: %s: warning: a UTF-8 byte order mark "
-		        "precedes '#!', so the #! line is ignored and %s runs "
-		        "it\n",
-		        path, RS_SHELL);
-}
+static void warn_bom(const char *path, const struct level *l);
 
 /*
  * Runs the file at path as execve(2) would, argv[0] being the name it was
@@ -400,6 +391,16 @@ say(const char *file, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	putc('\n', stderr);
+}
+
+static void
+warn_bom(const char *path, const struct level *l)
+{
+	if (l->len >= 5 && memcmp(l->buf, "\357\273\277#!", 5) == 0)
+		say(path,
+		    "warning: a UTF-8 byte order mark precedes '#!', so the "
+		    "#! line is ignored and %s runs it",
+		    RS_SHELL);
 }
 
 /* A hint naming a command to type: "runscript: FILE: hint: TEXT 'FILE'". */
