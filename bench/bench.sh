@@ -56,5 +56,5 @@ tests/bin/race -w 4 -f 1 -r "$PWD/runscript" -n "$launches" -s "$seconds" \
 		print "|---|---:|---:|---:|---:|---:|"
 		for (i = 1; i <= NR; i++)
 			printf "| %s | %d | %d | %d | %.0f | %s |\n", name[i], n[i], busy[i],
-			    other[i], rate[i], direct > 0 ? sprintf("%.2f×", rate[i] / direct) : "n/a"
+			    other[i], rate[i], (direct > 0 ? sprintf("%.2f×", rate[i] / direct) : "n/a")
 	}'
