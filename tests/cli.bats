@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
 # Command line: option parsing, --dry-run, --split, --help, --version, usage
 # errors and the set-uid refusal. Semantics are compared with a direct run
 # (the kernel); runscript's own behaviour is checked against the documented
@@ -7,24 +8,6 @@
 load helper
 
 TRY="Try 'runscript --help' for more information."
-
-# kernel_run CMD...: run CMD, which execs the fixture directly (e.g. through
-# env), and keep its status and output as the expected result.
-kernel_run() {
-	run --separate-stderr "$@"
-	kstatus=$status kout=$output kerr=$stderr
-}
-
-# like_kernel: the last run exited and printed as kernel_run's did.
-like_kernel() {
-	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ]; then
-		printf 'direct: status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$kstatus" "$kout" "$kerr"
-		printf 'runscript: status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$status" "$output" "$stderr"
-		return 1
-	fi
-}
 
 # usage_error STATUS-LINE: the last run was a usage error: status 125,
 # nothing on stdout, exactly the given line then the Try line on stderr.
@@ -42,33 +25,6 @@ usage_error() {
 # A fixture that leaves a file named "ran" behind when it really runs.
 mktoucher() {
 	mkscript "$1" '#!/bin/touch ran\n'
-}
-
-# unprivileged CMD...: run CMD as nobody when root, else as ourselves.
-unprivileged() {
-	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
-	else
-		"$@"
-	fi
-}
-
-# open_for_nobody: let nobody reach the test directory, or skip.
-open_for_nobody() {
-	local d=$BATS_TEST_TMPDIR
-	command -v setpriv >/dev/null ||
-		skip "running as root without setpriv(1): cannot run as nobody"
-	# Open bats' own directories only, from the test's up to the run's.
-	local top=${BATS_RUN_TMPDIR:-$BATS_TEST_TMPDIR}
-	case $d/ in "$top"/*) ;; *) top=$d ;; esac
-	while :; do
-		chmod o+x "$d"
-		[ "$d" != "$top" ] || break
-		d=$(dirname "$d")
-	done
-	chmod o+rx "$BATS_TEST_TMPDIR"
-	unprivileged test -x ./p ||
-		skip "nobody cannot reach the test directory $BATS_TEST_TMPDIR"
 }
 
 # --- option parsing ---------------------------------------------------------

@@ -1,24 +1,10 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
 # Bad input: the exit status comes from the kernel (a direct run of the same
 # fixture), the message is runscript's own and must follow design.md:
 # `runscript: FILE: REASON`, naming the file at fault, with hints.
 
 load helper
-
-# kernel_run CMD...: run CMD, which execs the fixture directly (e.g. through
-# env), and keep its status and output as the expected result.
-kernel_run() {
-	capture "$@"
-	kstatus=$status kout=$output kerr=$stderr
-}
-
-# like_kernel: the last run exited and printed as kernel_run's did.
-like_kernel() {
-	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ]; then
-		show_both
-		return 1
-	fi
-}
 
 # same_with_stderr ARGS...: as same_as_kernel, and standard error identical
 # too: for fixtures the kernel hands to a program (/bin/sh) that reports.
@@ -65,41 +51,6 @@ has_hint() {
 	done <<<"$stderr"
 	printf 'want a line "runscript: %s: hint: ...%s..."; stderr:\n%s\n' "$1" "$2" "$stderr"
 	return 1
-}
-
-# unprivileged CMD...: run CMD as nobody when root, else as ourselves.
-unprivileged() {
-	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
-	else
-		"$@"
-	fi
-}
-
-# open_for_nobody: let nobody reach the test directory and runscript (RS is
-# then the runscript to run), or skip.
-open_for_nobody() {
-	local d=$BATS_TEST_TMPDIR
-	RS=$RUNSCRIPT
-	[ "$(id -u)" -eq 0 ] || return 0
-	command -v setpriv >/dev/null ||
-		skip "running as root without setpriv(1): cannot run as nobody"
-	# Open bats' own directories only, from the test's up to the run's.
-	local top=${BATS_RUN_TMPDIR:-$BATS_TEST_TMPDIR}
-	case $d/ in "$top"/*) ;; *) top=$d ;; esac
-	while :; do
-		chmod o+x "$d"
-		[ "$d" != "$top" ] || break
-		d=$(dirname "$d")
-	done
-	chmod o+rx "$BATS_TEST_TMPDIR"
-	unprivileged test -x ./p ||
-		skip "nobody cannot reach the test directory $BATS_TEST_TMPDIR"
-	if ! unprivileged test -x "$RS"; then
-		mkdir -p rsbin
-		cp "$RUNSCRIPT" rsbin/runscript
-		RS=$PWD/rsbin/runscript
-	fi
 }
 
 teardown() {

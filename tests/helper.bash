@@ -38,15 +38,17 @@ capture() {
 	[ -z "$output" ] || mapfile -t lines <<<"$output"
 }
 
-# same_as_kernel ARGS...: run ARGS directly through env(1) (execvp, so the
-# kernel decides) and through runscript; both must print the same on
-# standard output and exit with the same status. When env itself reports a
-# failure, runscript must report one too, in its own words.
-same_as_kernel() {
-	local kstatus kout kerr
-	capture env -- "$@"
+# kernel_run CMD...: run CMD, which execs the fixture directly (e.g. through
+# env, that is execvp), and keep its status and output as what the kernel
+# says: kstatus, kout and kerr.
+kernel_run() {
+	capture "$@"
 	kstatus=$status kout=$output kerr=$stderr
-	capture "$RUNSCRIPT" -- "$@"
+}
+
+# like_kernel: the last capture exited and printed as kernel_run's did; when
+# env itself reported a failure, runscript reported one too, in its own words.
+like_kernel() {
 	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ]; then
 		printf 'direct (env): status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
 			"$kstatus" "$kout" "$kerr"
@@ -65,4 +67,48 @@ same_as_kernel() {
 		esac
 		;;
 	esac
+}
+
+# same_as_kernel ARGS...: run ARGS directly through env(1) and through
+# runscript; both must print the same on standard output and exit with the
+# same status (see like_kernel).
+same_as_kernel() {
+	kernel_run env -- "$@"
+	capture "$RUNSCRIPT" -- "$@"
+	like_kernel
+}
+
+# unprivileged CMD...: run CMD as nobody when root, else as ourselves.
+unprivileged() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# open_for_nobody: let nobody reach the test directory and runscript (RS is
+# then the runscript to run), or skip.
+open_for_nobody() {
+	local d=$BATS_TEST_TMPDIR
+	RS=$RUNSCRIPT
+	[ "$(id -u)" -eq 0 ] || return 0
+	command -v setpriv >/dev/null ||
+		skip "running as root without setpriv(1): cannot run as nobody"
+	# Open bats' own directories only, from the test's up to the run's.
+	local top=${BATS_RUN_TMPDIR:-$BATS_TEST_TMPDIR}
+	case $d/ in "$top"/*) ;; *) top=$d ;; esac
+	while :; do
+		chmod o+x "$d"
+		[ "$d" != "$top" ] || break
+		d=$(dirname "$d")
+	done
+	chmod o+rx "$BATS_TEST_TMPDIR"
+	unprivileged test -x ./p ||
+		skip "nobody cannot reach the test directory $BATS_TEST_TMPDIR"
+	if ! unprivileged test -x "$RS"; then
+		mkdir -p rsbin
+		cp "$RUNSCRIPT" rsbin/runscript
+		RS=$PWD/rsbin/runscript
+	fi
 }

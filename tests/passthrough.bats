@@ -1,28 +1,10 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
 # runscript execs: the exit status, death by signal, PID, environment,
 # descriptors, standard input and every byte of every argument are the
 # script's, exactly as in a direct run.
 
 load helper
-
-# kernel_run CMD...: run CMD, which execs the fixture directly (e.g. through
-# env), and keep its status and output as the expected result.
-kernel_run() {
-	capture "$@"
-	# shellcheck disable=SC2154 # capture sets stderr, as bats' run does
-	kstatus=$status kout=$output kerr=$stderr
-}
-
-# like_kernel: the last run exited and printed as kernel_run's did.
-like_kernel() {
-	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ]; then
-		printf 'direct: status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$kstatus" "$kout" "$kerr"
-		printf 'runscript: status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$status" "$output" "$stderr"
-		return 1
-	fi
-}
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1

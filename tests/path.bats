@@ -1,40 +1,10 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
 # PATH search for a SCRIPT without '/': it must find what glibc's execvp finds
 # (env(1) runs the same name with the same PATH, and the kernel decides), and
 # hand the interpreter the path the search built.
 
 load helper
-
-# kernel_run CMD...: run CMD, which execs the fixture directly (e.g. through
-# env), and keep its status and output as the expected result.
-kernel_run() {
-	capture "$@"
-	# shellcheck disable=SC2154 # capture sets stderr, as bats' run does
-	kstatus=$status kout=$output kerr=$stderr
-}
-
-# like_kernel: the last run exited and printed as kernel_run's did; when env
-# reported a failure, runscript reported one in its own words.
-like_kernel() {
-	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ]; then
-		printf 'direct: status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$kstatus" "$kout" "$kerr"
-		printf 'runscript: status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$status" "$output" "$stderr"
-		return 1
-	fi
-	case $kerr in
-	env:*)
-		case $stderr in
-		runscript:*) ;;
-		*)
-			printf 'env failed with: %s\nrunscript said: %s\n' "$kerr" "$stderr"
-			return 1
-			;;
-		esac
-		;;
-	esac
-}
 
 # on_path VALUE NAME ARG...: run NAME ARG... with PATH=VALUE, directly (env
 # uses execvp) and through runscript; both must agree.
