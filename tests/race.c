@@ -121,16 +121,25 @@ static pthread_mutex_t turnstile = PTHREAD_MUTEX_INITIALIZER;
 static _Noreturn void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
 static _Noreturn void usage(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+static void vwarn(const char *fmt, va_list ap) PRINTF_LIKE(1, 0);
+
+/* Writes "race: MESSAGE" and a newline to stderr. */
+static void
+vwarn(const char *fmt, va_list ap)
+{
+	fputs("race: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void
 die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("race: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(1);
 }
 
@@ -139,11 +148,9 @@ usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("race: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fputs(synopsis, stderr);
 	exit(2);
 }
