@@ -1,66 +1,87 @@
-# runscript — POSIX make; CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, MANPREFIX
-# and DESTDIR given by the user win over these defaults.
+# runscript — POSIX make. CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, MANPREFIX
+# and DESTDIR given on the command line win over these defaults.
 .POSIX:
 
-VERSION   = 1.0.0
 PREFIX    = /usr/local
 BINDIR    = $(PREFIX)/bin
 MANPREFIX = $(PREFIX)/share/man
 
-# The default build is the fastest to start: static with musl when
-# musl-gcc is installed (Debian's musl-tools), where a dynamically linked
-# glibc would spend most of runscript's time loading itself.
-CC      != command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo cc
-CFLAGS  = -O2 -g
-LDFLAGS != command -v musl-gcc >/dev/null 2>&1 && echo -static || true
+# The one place the version is written down.
+VERSION != cat VERSION
 
-# The project's own flags: always on, warnings are errors.
+# The default build is the fastest to start: static with musl where
+# musl-gcc is installed (Debian's musl-tools), as a dynamically linked glibc
+# spends most of runscript's time loading itself. A compiler named on the
+# command line (make CC=gcc) builds an ordinary dynamically linked program.
+CC     != command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo cc
+CFLAGS  = -O2 -g
+STATIC != [ "$(CC)" = musl-gcc ] && echo -static || true
+
+# The project's own flags, always on. Warnings become errors only where
+# WERROR=-Werror is given (.ci/run and developers do), so that a packager's
+# newer compiler with a new warning still builds.
 RS_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -DRS_VERSION=\"$(VERSION)\"
 RS_CFLAGS   = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
-              -Wmissing-prototypes -Wformat=2 -Werror
+              -Wmissing-prototypes -Wformat=2 $(WERROR)
+COMPILE     = $(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS)
+LINK        = $(CC) $(STATIC) $(LDFLAGS)
 
 SRC = src/runscript.c src/shebang.c src/path.c src/exec.c src/quote.c
 OBJ = src/runscript.o src/shebang.o src/path.o src/exec.o src/quote.o
 HDR = src/runscript.h src/shebang.h src/path.h src/exec.h src/quote.h
 
-# Helpers the tests build: an argv-printing interpreter and a generator
-# of #! lines for the differential test.
-TEST_PROGS = tests/bin/argv tests/bin/shebang-gen tests/bin/race
+# Helpers the tests build: an argv-printing interpreter, a generator of #!
+# lines for the differential test, the race harness. They and the bench
+# programs are built the same way, each from one file.
+TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race
+BENCH_PROGS = bench/bin/exec-cost bench/bin/floor
+PROG        = $(COMPILE) $(LINK) -pthread -o $@
 
-all: runscript
+all: runscript runscript.1
 
 runscript: $(OBJ)
-	$(CC) $(LDFLAGS) -o $@ $(OBJ)
+	$(LINK) -o $@ $(OBJ)
 
-$(OBJ): $(HDR) Makefile
+$(OBJ): $(HDR) Makefile build/flags
 
 .c.o:
-	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(COMPILE) -c -o $@ $<
 
-tests/bin/argv: tests/argv.c
-	@mkdir -p tests/bin
-	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/argv.c
+# The compiler and flags that built the objects: when either changes, the
+# objects are rebuilt rather than mixed with those of another compiler.
+build/flags: FORCE
+	@mkdir -p build
+	@echo "$(COMPILE) $(LINK)" >$@.new; \
+	    if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+FORCE:
 
-tests/bin/shebang-gen: tests/shebang-gen.c
-	@mkdir -p tests/bin
-	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/shebang-gen.c
+runscript.1: man/runscript.1.in VERSION
+	sed 's/@VERSION@/$(VERSION)/' man/runscript.1.in >$@
 
-# The race harness: threads write and launch scripts while others fork.
-tests/bin/race: tests/race.c
+tests/bin/argv: tests/argv.c build/flags
 	@mkdir -p tests/bin
-	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(LDFLAGS) -pthread -o $@ tests/race.c
+	$(PROG) tests/argv.c
+tests/bin/shebang-gen: tests/shebang-gen.c build/flags
+	@mkdir -p tests/bin
+	$(PROG) tests/shebang-gen.c
+tests/bin/race: tests/race.c build/flags
+	@mkdir -p tests/bin
+	$(PROG) tests/race.c
+bench/bin/exec-cost: bench/exec-cost.c build/flags
+	@mkdir -p bench/bin
+	$(PROG) bench/exec-cost.c
+bench/bin/floor: bench/floor.c build/flags
+	@mkdir -p bench/bin
+	$(PROG) bench/floor.c
+
+# TESTS picks the bats files to run: make test TESTS=tests/cli.bats
+TESTS = tests
+test: runscript $(TEST_PROGS)
+	sh tests/run-bats $(TESTS)
 
 # Benchmarks: a table of ratios to direct exec, measured in one run.
-bench/bin/exec-cost: bench/exec-cost.c
-	@mkdir -p bench/bin
-	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ bench/exec-cost.c
-
-bench/bin/floor: bench/floor.c
-	@mkdir -p bench/bin
-	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ bench/floor.c
-
-bench: runscript bench/bin/exec-cost bench/bin/floor tests/bin/race
-	sh bench/bench.sh "$(CC) $(LDFLAGS)"
+bench: runscript $(BENCH_PROGS) tests/bin/race
+	sh bench/bench.sh "$(LINK)"
 
 # Fuzzing the #! parser with libFuzzer (clang), FUZZ_SECONDS at a time.
 FUZZ_SECONDS = 60
@@ -74,9 +95,6 @@ fuzz/bin/fuzz-shebang: fuzz/fuzz-shebang.c src/shebang.c src/shebang.h
 
 fuzz: fuzz/bin/fuzz-shebang tests/bin/shebang-gen
 	sh fuzz/run.sh $(FUZZ_SECONDS)
-
-test: runscript $(TEST_PROGS)
-	sh tests/run-bats tests
 
 # The whole suite against an ASan+UBSan build, then valgrind memcheck on a
 # plain dynamic build (memcheck cannot follow a static one's allocations).
@@ -94,7 +112,7 @@ build/valgrind/runscript: $(SRC) $(HDR)
 	$(VG_CC) $(RS_CPPFLAGS) $(RS_CFLAGS) -O1 -g -o $@ $(SRC)
 
 check-sanitize: build/asan/runscript build/valgrind/runscript $(TEST_PROGS)
-	RUNSCRIPT_BIN=`pwd`/build/asan/runscript sh tests/run-bats tests
+	RUNSCRIPT_BIN=`pwd`/build/asan/runscript sh tests/run-bats $(TESTS)
 	sh tests/valgrind.sh build/valgrind/runscript tests/bin/argv
 
 # Static analysis and style: the checks are chosen in .clang-tidy and
@@ -105,22 +123,22 @@ SH_FILES = tests/run-bats tests/valgrind.sh tests/helper.bash tests/*.bats \
            bench/bench.sh fuzz/run.sh examples/demo.sh .ci/run
 C_FILES  = src/*.c src/*.h tests/*.c bench/*.c fuzz/*.c
 
-lint:
+lint: runscript.1
 	cppcheck --enable=warning,style,performance,portability --std=c11 \
 	    --error-exitcode=1 --inline-suppr --quiet $(RS_CPPFLAGS) \
 	    src bench fuzz tests
 	clang-tidy --quiet $(SRC) fuzz/fuzz-shebang.c -- $(RS_CPPFLAGS) -std=c11
 	shellcheck --severity=warning $(SH_FILES)
 	clang-format --dry-run --Werror $(C_FILES)
-	mandoc -Tlint -Wwarning man/runscript.1
-	@out=`groff -mandoc -ww -z man/runscript.1 2>&1`; \
+	mandoc -Tlint -Wwarning runscript.1
+	@out=`groff -mandoc -ww -z runscript.1 2>&1`; \
 	    if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
-install: runscript
+install: runscript runscript.1
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1
 	cp -f runscript $(DESTDIR)$(BINDIR)/runscript
 	chmod 755 $(DESTDIR)$(BINDIR)/runscript
-	cp -f man/runscript.1 $(DESTDIR)$(MANPREFIX)/man1/runscript.1
+	cp -f runscript.1 $(DESTDIR)$(MANPREFIX)/man1/runscript.1
 	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/runscript.1
 
 uninstall:
@@ -131,7 +149,7 @@ demo: runscript tests/bin/race
 	sh examples/demo.sh
 
 clean:
-	rm -f runscript $(OBJ)
+	rm -f runscript runscript.1 $(OBJ)
 	rm -rf tests/bin bench/bin fuzz/bin build
 
-.PHONY: all test check-sanitize lint bench demo fuzz install uninstall clean
+.PHONY: all test check-sanitize lint bench demo fuzz install uninstall clean FORCE
