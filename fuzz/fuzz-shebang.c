@@ -16,7 +16,7 @@
 
 #include "../src/shebang.h"
 
-#define KBUF SHEBANG_KERNEL_BUF
+#define KBUF BINPRM_BUF_SIZE
 
 static int
 blank(int c)

@@ -3,12 +3,9 @@
  * PATH means /bin:/usr/bin, an empty element means the name as it is (so,
  * relative to the current directory), and the search goes on past a
  * candidate that does not exist or cannot be run, but stops at any other
- * error. A candidate that could not be run for want of permission makes
- * the whole search end with EACCES rather than ENOENT.
+ * error. Async-signal-safe: string functions on the caller's memory.
  */
 #include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "path.h"
@@ -17,62 +14,62 @@
 #define DEFAULT_PATH "/bin:/usr/bin"
 
 int
-path_search(const char *name, path_try_fn *try, void *ctx)
+rs_path_start(struct rs_path *s, const char *name, const char *path)
 {
-	const char *path = getenv("PATH");
-	size_t namelen = strlen(name), maxlen;
-	int err = ENOENT, eacces = 0;
-	const char *p, *end;
-	char *buf;
-
 	if (*name == '\0')
 		return ENOENT;
-	if (namelen > NAME_MAX)
+	s->namelen = strlen(name);
+	if (s->namelen > NAME_MAX)
 		return ENAMETOOLONG;
 	if (path == NULL)
 		path = DEFAULT_PATH;
-	maxlen = strnlen(path, PATH_MAX - 1) + 1;
-	if ((buf = malloc(strlen(path) + namelen + 2)) == NULL)
-		return ENOMEM;
-	for (p = path;;) {
-		size_t len;
+	s->next = path;
+	s->name = name;
+	s->maxlen = strnlen(path, PATH_MAX - 1) + 1;
+	return 0;
+}
 
-		end = p + strcspn(p, ":");
-		len = (size_t)(end - p);
-		if (len >= maxlen) {
+char *
+rs_path_next(struct rs_path *s, char *buf)
+{
+	const char *p;
+
+	while ((p = s->next) != NULL) {
+		const char *end = p + strcspn(p, ":");
+		size_t len = (size_t)(end - p);
+
+		s->next = *end != '\0' ? end + 1 : NULL;
+		if (len >= s->maxlen) {
 			/*
 			 * glibc skips an element too long for its buffer
 			 * and goes on from the ':' after it, which then
 			 * reads as an empty element.
 			 */
-			if (*end == '\0')
-				break;
-			p = end;
+			if (*end != '\0')
+				s->next = end;
 			continue;
 		}
 		memcpy(buf, p, len);
 		if (len > 0)
 			buf[len++] = '/';
-		memcpy(buf + len, name, namelen + 1);
-
-		switch (err = try(buf, ctx)) {
-		case EACCES:
-			eacces = 1;
-			break;
-		case ENOENT:
-		case ESTALE:
-		case ENOTDIR:
-		case ENODEV:
-		case ETIMEDOUT:
-			break;
-		default:
-			free(buf);
-			return err;
-		}
-		if (*end == '\0')
-			break;
-		p = end + 1;
+		memcpy(buf + len, s->name, s->namelen + 1);
+		return buf;
 	}
-	free(buf);
-	return eacces ? EACCES : err;
+	return NULL;
+}
+
+int
+rs_path_goes_on(int err)
+{
+	switch (err) {
+	case EACCES:
+	case ENOENT:
+	case ESTALE:
+	case ENOTDIR:
+	case ENODEV:
+	case ETIMEDOUT:
+		return 1;
+	default:
+		return 0;
+	}
 }

@@ -1,8 +1,10 @@
 /*
- * Shell quoting for --dry-run, whose line must paste back into a shell as
- * the very same words and stay on one line: plain words go bare, others in
+ * What --dry-run prints: the command a plan runs, on one line that pastes
+ * back into a shell as the very same words: plain words go bare, others in
  * single quotes, and words with control bytes in $'...' (POSIX.1-2024).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quote.h"
@@ -61,4 +63,37 @@ quote_word(FILE *out, const char *s)
 		else
 			putc(*p, out);
 	putc('\'', out);
+}
+
+int
+print_plan(struct rs_plan *p, char *const args[])
+{
+	const char *file;
+	char **argv;
+	size_t n;
+
+	/*
+	 * A dry run cannot ask the kernel what it makes of a file that is
+	 * neither ELF nor a script: it shows what ENOEXEC would bring.
+	 */
+	if (p->run == RS_RUN_KERNEL)
+		p->run = RS_RUN_SHELL;
+	file = p->run == RS_RUN_SHELL ? RS_SHELL : p->file;
+	n = rs_plan_argv(p, args, NULL);
+	if ((argv = malloc((n + 1) * sizeof *argv)) == NULL)
+		return errno;
+	rs_plan_argv(p, args, argv);
+	/* Pasted into a shell, a bare name would be searched on PATH. */
+	if (strchr(file, '/') == NULL)
+		fputs("./", stdout);
+	quote_word(stdout, file);
+	for (size_t i = 1; i < n; i++) {
+		putchar(' ');
+		quote_word(stdout, argv[i]);
+	}
+	putchar('\n');
+	free(argv);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		return errno != 0 ? errno : EIO;
+	return 0;
 }

@@ -1,10 +1,19 @@
-/* Shell quoting for --dry-run. */
+/* What --dry-run prints: a plan as a shell command line. */
 #ifndef QUOTE_H
 #define QUOTE_H
 
 #include <stdio.h>
 
+#include "resolve.h"
+
 /* Writes s to out so that a POSIX shell reads it back as one word, s. */
 void quote_word(FILE *out, const char *s);
+
+/*
+ * Prints, on one line of standard output, the command that the plan runs
+ * for a script run with args, quoted so that a shell runs the same argv.
+ * Returns 0, or an errno when it cannot be written.
+ */
+int print_plan(struct rs_plan *p, char *const args[]);
 
 #endif

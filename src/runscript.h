@@ -2,9 +2,9 @@
 #ifndef RUNSCRIPT_H
 #define RUNSCRIPT_H
 
-/* The statuses follow coreutils env(1) and POSIX shells. */
+/* The statuses of coreutils env(1) and POSIX shells. */
 enum rs_exit {
-	RS_EXIT_USAGE = 125,      /* runscript's own failure */
+	RS_EXIT_CANCELED = 125,   /* runscript itself failed; nothing ran */
 	RS_EXIT_CANNOT_RUN = 126, /* found, but cannot be run */
 	RS_EXIT_NOT_FOUND = 127,  /* SCRIPT or an interpreter does not exist */
 };
@@ -20,17 +20,5 @@ enum rs_exit {
 
 /* What execvp(3) runs a file with when the kernel answers ENOEXEC. */
 #define RS_SHELL "/bin/sh"
-
-/* Lets the compiler check the arguments of our printf-like functions. */
-#ifdef __GNUC__
-#define RS_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
-#else
-#define RS_PRINTF(fmt, args)
-#endif
-
-struct rs_options {
-	int dry_run; /* -n: print the command instead of running it */
-	int split;   /* -S: split #! arguments at blanks */
-};
 
 #endif

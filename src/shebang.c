@@ -1,37 +1,38 @@
 /*
  * The #! line, byte for byte as Linux's load_script() (fs/binfmt_script.c)
- * reads it from the first SHEBANG_KERNEL_BUF bytes of a file. Only a line
+ * reads it from the first BINPRM_BUF_SIZE bytes of a file, under the
+ * kernel's own names, so that the two can be read side by side. Only a line
  * that does not end within those bytes is treated differently: it is read
  * in full, where the kernel would truncate it or refuse it.
+ *
+ * Async-signal-safe: no state, no allocation, only the caller's buffer.
  */
 #include <string.h>
 
 #include "shebang.h"
 
+/* The kernel's only blanks: \r, \v and \f are ordinary bytes. */
 static int
-blank(char c)
+spacetab(char c)
 {
-	/* The kernel's only blanks: \r, \v and \f are ordinary bytes. */
 	return c == ' ' || c == '\t';
 }
 
-/* The first byte in [p, last] that is not blank, or NULL. */
 static char *
-skip_blanks(char *p, const char *last)
+next_non_spacetab(char *first, const char *last)
 {
-	for (; p <= last; p++)
-		if (!blank(*p))
-			return p;
+	for (; first <= last; first++)
+		if (!spacetab(*first))
+			return first;
 	return NULL;
 }
 
-/* The first blank or NUL in [p, last], or NULL. */
 static char *
-find_end(char *p, const char *last)
+next_terminator(char *first, const char *last)
 {
-	for (; p <= last; p++)
-		if (blank(*p) || *p == '\0')
-			return p;
+	for (; first <= last; first++)
+		if (spacetab(*first) || *first == '\0')
+			return first;
 	return NULL;
 }
 
@@ -48,39 +49,41 @@ line_ends(const char *buf, size_t len)
  * sends it down the no-newline path, where trailing blanks are kept.
  */
 static enum shebang_result
-parse(char *buf, size_t n, struct shebang *sb)
+load_script(char *buf, size_t n, struct shebang *sb)
 {
-	char *last = buf + n - 1;
-	char *end, *name, *sep, *arg = NULL;
-	size_t len = strnlen(buf, n);
+	const char *buf_end = buf + n - 1;
+	char *i_end, *i_name, *i_sep, *i_arg = NULL;
 
-	end = memchr(buf, '\n', len);
-	if (end == NULL) {
-		end = skip_blanks(buf + 2, last);
-		if (end == NULL || find_end(end, last) == NULL)
-			return SHEBANG_ENOEXEC; /* a truncated interpreter */
-		end = last;
+	i_end = memchr(buf, '\n', strnlen(buf, n));
+	if (i_end == NULL) {
+		i_end = next_non_spacetab(buf + 2, buf_end);
+		if (i_end == NULL)
+			return SHEBANG_ENOEXEC; /* Entire buf is spaces/tabs */
+		/* No later blank or NUL: the interpreter may be cut short. */
+		if (next_terminator(i_end, buf_end) == NULL)
+			return SHEBANG_ENOEXEC;
+		i_end = buf + n - 1;
 	}
-	while (blank(end[-1]))
-		end--;
-	name = skip_blanks(buf + 2, end);
-	if (name == NULL || name == end)
-		return SHEBANG_ENOEXEC; /* no interpreter named */
-	sep = find_end(name, end);
-	if (sep != NULL && *sep != '\0')
-		arg = skip_blanks(sep, end);
-	*end = '\0';
-	if (arg != NULL)
-		*sep = '\0';
-	sb->interp = name;
-	sb->arg = arg;
+	while (spacetab(i_end[-1]))
+		i_end--;
+	i_name = next_non_spacetab(buf + 2, i_end);
+	if (i_name == NULL || i_name == i_end)
+		return SHEBANG_ENOEXEC; /* No interpreter name found */
+	i_sep = next_terminator(i_name, i_end);
+	if (i_sep != NULL && *i_sep != '\0')
+		i_arg = next_non_spacetab(i_sep, i_end);
+	*i_end = '\0';
+	if (i_arg != NULL)
+		*i_sep = '\0';
+	sb->interp = i_name;
+	sb->arg = i_arg;
 	return SHEBANG_OK;
 }
 
 int
 shebang_needs_more(const char *buf, size_t len)
 {
-	return len == SHEBANG_KERNEL_BUF && buf[0] == '#' && buf[1] == '!' &&
+	return len == BINPRM_BUF_SIZE && buf[0] == '#' && buf[1] == '!' &&
 	       !line_ends(buf, len);
 }
 
@@ -89,11 +92,11 @@ shebang_parse(char *buf, size_t len, struct shebang *sb)
 {
 	if (len < 2 || buf[0] != '#' || buf[1] != '!')
 		return SHEBANG_NONE;
-	if (len < SHEBANG_KERNEL_BUF || line_ends(buf, SHEBANG_KERNEL_BUF)) {
+	if (len < BINPRM_BUF_SIZE || line_ends(buf, BINPRM_BUF_SIZE)) {
 		/* The kernel's view: its buffer, zero-padded past the file. */
-		if (len < SHEBANG_KERNEL_BUF)
-			memset(buf + len, 0, SHEBANG_KERNEL_BUF - len);
-		return parse(buf, SHEBANG_KERNEL_BUF, sb);
+		if (len < BINPRM_BUF_SIZE)
+			memset(buf + len, 0, BINPRM_BUF_SIZE - len);
+		return load_script(buf, BINPRM_BUF_SIZE, sb);
 	}
 	/*
 	 * A longer line: parsed by the same rules in a buffer that ends two
@@ -103,7 +106,7 @@ shebang_parse(char *buf, size_t len, struct shebang *sb)
 	if (!line_ends(buf, len) && len > SHEBANG_LINE_MAX)
 		return SHEBANG_TOO_LONG;
 	buf[len] = buf[len + 1] = '\0';
-	return parse(buf, len + 2, sb);
+	return load_script(buf, len + 2, sb);
 }
 
 size_t
@@ -112,14 +115,14 @@ shebang_split(char *arg, char **fields)
 	size_t n = 0;
 
 	for (;;) {
-		while (blank(*arg))
+		while (spacetab(*arg))
 			arg++;
 		if (*arg == '\0')
 			return n;
 		if (fields != NULL)
 			fields[n] = arg;
 		n++;
-		while (*arg != '\0' && !blank(*arg))
+		while (*arg != '\0' && !spacetab(*arg))
 			arg++;
 		if (*arg == '\0')
 			return n;

@@ -1,16 +1,19 @@
-/* Parsing of a #! line, as Linux's fs/binfmt_script.c does it. */
+/*
+ * Parsing of a #! line, as Linux's fs/binfmt_script.c does it. Pure: bytes
+ * in, an interpreter and an optional argument out, in the caller's buffer.
+ */
 #ifndef SHEBANG_H
 #define SHEBANG_H
 
 #include <stddef.h>
 
 /* The kernel reads this many bytes of a file to decide how to run it. */
-#define SHEBANG_KERNEL_BUF 256
+#define BINPRM_BUF_SIZE 256
 
 /* runscript's own limit on a #! line, not counting its newline. */
 #define SHEBANG_LINE_MAX 8191
 
-/* Room a caller must give shebang_parse(): the line, its end, padding. */
+/* Room for a #! line that does not end within BINPRM_BUF_SIZE bytes. */
 #define SHEBANG_BUF_SIZE (SHEBANG_LINE_MAX + 1 + 2)
 
 enum shebang_result {
@@ -26,20 +29,21 @@ struct shebang {
 };
 
 /*
- * Whether the first len bytes of a file (read SHEBANG_KERNEL_BUF at a time)
+ * Whether the first len bytes of a file (read BINPRM_BUF_SIZE at a time)
  * leave a #! line unfinished, so that more must be read before parsing.
  */
 int shebang_needs_more(const char *buf, size_t len);
 
 /*
- * Parses the first len bytes of a file, held in buf, which has room for
- * SHEBANG_BUF_SIZE bytes. The strings set in sb point into buf.
+ * Parses the first len bytes of a file, held in buf. buf has room for
+ * BINPRM_BUF_SIZE bytes, or for len + 2 when the line does not end within
+ * BINPRM_BUF_SIZE bytes. The strings set in sb point into buf.
  */
 enum shebang_result shebang_parse(char *buf, size_t len, struct shebang *sb);
 
 /*
  * Splits arg in place at runs of spaces and tabs and stores the fields in
- * fields (when not NULL). Returns the number of fields.
+ * fields (when not NULL; arg is then changed). Returns the number of fields.
  */
 size_t shebang_split(char *arg, char **fields);
 

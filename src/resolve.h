@@ -1,0 +1,82 @@
+/*
+ * The resolver: what the kernel would run for a file, decided in user space
+ * without running anything. Given a file, it returns a plan (the file to
+ * exec and the argv it gets) or a failure (what failed, on which file, with
+ * which errno). It execs, prints, exits and allocates nothing (memory is
+ * the caller's, with a mapping for the rare long #! line), keeps no state,
+ * and makes only async-signal-safe calls, so that it can run in a child
+ * between fork and exec, or in many threads at once.
+ */
+#ifndef RESOLVE_H
+#define RESOLVE_H
+
+#include <stddef.h>
+
+#include "runscript.h"
+#include "shebang.h"
+
+/* One file of an interpreter chain: its first bytes, maybe a #! line. */
+struct rs_level {
+	struct shebang sb;
+	char *buf;     /* head, or a mapping for a #! line longer than head */
+	size_t len;    /* bytes read into buf */
+	size_t mapped; /* the size of buf's mapping, or 0 */
+	char head[BINPRM_BUF_SIZE];
+};
+
+/* How a plan runs. */
+enum rs_run {
+	RS_RUN_EXEC,   /* exec file, which the kernel loads as it is (ELF) */
+	RS_RUN_KERNEL, /* exec file, neither ELF nor #!: binfmt_misc or ENOEXEC
+	                */
+	RS_RUN_SHELL,  /* the kernel answers ENOEXEC: RS_SHELL SCRIPT ARG... */
+};
+
+struct rs_plan {
+	enum rs_run run;
+	const char *script; /* the script, as found */
+	const char *file;   /* the file to exec: the chain's last */
+	size_t depth;       /* #! lines in the chain, each adding to argv */
+	int split;          /* -S: split each #! argument at blanks */
+	int bom;            /* script has a UTF-8 byte order mark before #! */
+	struct rs_level level[RS_MAX_SCRIPTS + 1];
+};
+
+/* What failed, named for the message it gets. */
+enum rs_fault {
+	RS_FAULT_SCRIPT,   /* file, the script itself, cannot be run */
+	RS_FAULT_READ,     /* file's #! line cannot be read */
+	RS_FAULT_TOO_LONG, /* file's #! line is over SHEBANG_LINE_MAX */
+	RS_FAULT_INTERP,   /* file's #! line names interp, which cannot run */
+	RS_FAULT_LOOP,     /* file's interpreter chain is too deep */
+	RS_FAULT_EXEC,     /* the exec of file failed */
+	RS_FAULT_MISSING,  /* a PATH search for file found nothing */
+};
+
+struct rs_failure {
+	enum rs_fault fault;
+	int err;            /* the errno the kernel would give */
+	const char *file;   /* the file at fault */
+	const char *interp; /* with RS_FAULT_INTERP: the interpreter named */
+};
+
+/*
+ * Resolves path, relative to dirfd (AT_FDCWD: the current directory), as
+ * the kernel's execve(2) would run it, with -S splitting when split is set.
+ * Returns 0 with p set, or an errno with f set; strings in either point
+ * into path and p. Call rs_plan_release(p) once done with both.
+ */
+int rs_resolve(int dirfd, const char *path, int split, struct rs_plan *p,
+               struct rs_failure *f);
+
+/*
+ * The argv the plan's exec gets, for a script run with args (args[0] being
+ * the name it was given as): stores it with its NULL in out when out is not
+ * NULL (once only, as -S splits in place) and returns the count of strings.
+ */
+size_t rs_plan_argv(struct rs_plan *p, char *const args[], char **out);
+
+/* Gives back what rs_resolve() mapped for long #! lines. */
+void rs_plan_release(struct rs_plan *p);
+
+#endif
