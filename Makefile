@@ -32,10 +32,17 @@ SRC = src/runscript.c src/shebang.c src/resolve.c src/path.c src/exec.c src/diag
 OBJ = src/runscript.o src/shebang.o src/resolve.o src/path.o src/exec.o src/diag.o src/quote.o
 HDR = src/runscript.h src/shebang.h src/resolve.h src/path.h src/exec.h src/diag.h src/quote.h
 
+# What runs inside the programs of a --tree must match their libc: the
+# system's, so the system's compiler even where musl-gcc builds runscript.
+SYS_CC  != [ "$(CC)" = musl-gcc ] && echo cc || echo "$(CC)"
+SYS_PROG = $(SYS_CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
+           $(LDFLAGS) -pthread -o $@
+
 # Helpers the tests build: an argv-printing interpreter, a generator of #!
 # lines for the differential test, the race harness. They and the bench
 # programs are built the same way, each from one file.
-TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race
+TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
+              tests/bin/launch
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
 
@@ -69,6 +76,11 @@ tests/bin/shebang-gen: tests/shebang-gen.c build/flags
 tests/bin/race: tests/race.c build/flags
 	@mkdir -p tests/bin
 	$(PROG) tests/race.c
+# Calls each exec and spawn function of libc, dynamically linked, so that
+# the tests can compare it with and without the preload library.
+tests/bin/launch: tests/launch.c build/flags
+	@mkdir -p tests/bin
+	$(SYS_PROG) tests/launch.c
 bench/bin/exec-cost: bench/exec-cost.c build/flags
 	@mkdir -p bench/bin
 	$(PROG) bench/exec-cost.c
