@@ -57,7 +57,8 @@ librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags
 # Helpers the tests build: an argv-printing interpreter, a generator of #!
 # lines for the differential test, the race harness. They and the bench
 # programs are built the same way, each from one file.
-TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race
+TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
+              tests/bin/race-sys
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
 
@@ -94,6 +95,10 @@ tests/bin/race: tests/race.c build/flags
 tests/bin/launch: tests/launch.c build/flags
 	@mkdir -p tests/bin
 	$(SYS_PROG) tests/launch.c
+# The race harness against the system's libc, for runscript --tree.
+tests/bin/race-sys: tests/race.c build/flags
+	@mkdir -p tests/bin
+	$(SYS_PROG) tests/race.c
 bench/bin/exec-cost: bench/exec-cost.c build/flags
 	@mkdir -p bench/bin
 	$(PROG) bench/exec-cost.c
@@ -103,7 +108,7 @@ bench/bin/floor: bench/floor.c build/flags
 
 # TESTS picks the bats files to run: make test TESTS=tests/cli.bats
 TESTS = tests
-test: runscript $(TEST_PROGS)
+test: runscript librunscript.so $(TEST_PROGS)
 	sh tests/run-bats $(TESTS)
 
 # Benchmarks: a table of ratios to direct exec, measured in one run.
