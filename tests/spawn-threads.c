@@ -91,13 +91,14 @@ static int
 fork_execv_gives_7(void)
 {
 	char path[sizeof dir + 16];
-	char *argv[] = {path, NULL};
 	pid_t pid;
 
 	snprintf(path, sizeof path, "%s/chain", dir);
 	if ((pid = fork()) == -1)
 		return 0;
 	if (pid == 0) {
+		char *argv[] = {path, NULL};
+
 		execv(path, argv);
 		_exit(99);
 	}
