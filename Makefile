@@ -78,8 +78,9 @@ build/flags: FORCE
 	    if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 FORCE:
 
-runscript.1: man/runscript.1.in VERSION
-	sed 's/@VERSION@/$(VERSION)/' man/runscript.1.in >$@
+runscript.1: man/runscript.1.in VERSION build/flags
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    man/runscript.1.in >$@
 
 tests/bin/argv: tests/argv.c build/flags
 	@mkdir -p tests/bin
