@@ -1,0 +1,167 @@
+/*
+ * Running a command as execvp(3) would, for the runscript binary: the
+ * PATH loop of glibc's posix/execvpe.c over candidates, each resolved and,
+ * unless this is a dry run, exec'd; the failure to report is kept by
+ * attempt, in the caller's slots; env's job is done here too when a #!
+ * line names env and a command.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attempt.h"
+#include "diag.h"
+#include "exec.h"
+
+extern char **environ;
+
+static struct attempt *run(struct attempt slot[3], char *args[],
+                           const struct options *o, int envs);
+
+static int
+execve_in_place(void *ctx, const char *file, char *const argv[],
+                char *const envp[])
+{
+	(void)ctx;
+	execve(file, argv, envp);
+	return errno;
+}
+
+/*
+ * Does env's job for a script whose #! line is "#!/usr/bin/env NAME":
+ * execvp(NAME) with what env would pass it, NAME's own chain resolved
+ * afresh, as the kernel's exec of NAME would. The attempts live on until
+ * runscript execs or exits.
+ */
+static struct attempt *
+via_env(struct attempt *a, const struct options *o, int envs)
+{
+	size_t n = rs_plan_argv(&a->plan, a->args, NULL);
+	char **argv = malloc((n + 1) * sizeof *argv);
+	struct attempt *slot = malloc(3 * sizeof *slot), *b;
+
+	if (argv == NULL || slot == NULL) {
+		free(argv);
+		free(slot);
+		a->err = a->f.err = ENOMEM;
+		a->f.fault = RS_FAULT_EXEC;
+		a->f.file = a->plan.file;
+		return a;
+	}
+	rs_plan_argv(&a->plan, a->args, argv);
+	b = run(slot, argv, o, envs);
+	if (b->env == NULL)
+		b->env = a;
+	return b;
+}
+
+/*
+ * Resolves file, to be run with args, and, unless this is a dry run, execs
+ * what it resolves to. Returns with a plan to print (err 0) or a failure.
+ */
+static struct attempt *
+attempt(struct attempt *a, const char *file, char *args[],
+        const struct options *o, int envs)
+{
+	static const struct rs_starter in_place = {execve_in_place, NULL};
+
+	a->args = args;
+	a->env = NULL;
+	a->err = rs_resolve(AT_FDCWD, file, o->split, &a->plan, &a->f);
+	if (a->err == 0 && a->plan.bom)
+		diag_bom(file);
+	if (a->err == 0 && a->plan.run == RS_RUN_ENV && envs < MAX_ENV)
+		return via_env(a, o, envs + 1);
+	if (a->err == 0 && !o->dry_run)
+		a->err = rs_exec(&a->plan, args, environ, RS_ENOEXEC_SHELL,
+		                 &in_place, &a->f);
+	return a;
+}
+
+/* The one slot of three that neither kept failure holds. */
+static struct attempt *
+free_slot(struct attempt slot[3], const struct attempt *x,
+          const struct attempt *y)
+{
+	struct attempt *a = slot;
+
+	while (a == x || a == y)
+		a++;
+	return a;
+}
+
+/* A search for name that ends with err and no candidate to blame. */
+static struct attempt *
+not_run(struct attempt *a, char *args[], int err)
+{
+	const char *name = args[0];
+
+	a->err = err;
+	a->args = args;
+	a->env = NULL;
+	a->f.fault = err == ENOENT ? RS_FAULT_MISSING : RS_FAULT_SCRIPT;
+	a->f.err = err;
+	a->f.file = name;
+	a->f.interp = NULL;
+	return a;
+}
+
+/*
+ * execvp(3)'s PATH search (glibc's posix/execvpe.c): each candidate is
+ * attempted in turn, past those that do not exist or may not be run. The
+ * search fails as execvp does: with the first candidate refused for
+ * permission, else the last one's errno. It is reported with the last
+ * candidate that exists, which failed that way, if any.
+ */
+static struct attempt *
+search(struct attempt slot[3], char *args[], const struct options *o,
+       int envs)
+{
+	struct attempt *a = slot, *eacces = NULL, *found = NULL;
+	struct rs_path path;
+	int err = rs_path_start(&path, args[0], getenv("PATH"));
+
+	if (err != 0)
+		return not_run(a, args, err);
+	err = ENOENT; /* what a PATH without a candidate ends with */
+	for (;;) {
+		a = free_slot(slot, eacces, found);
+		if (rs_path_next(&path, a->name) == NULL)
+			break;
+		a = attempt(a, a->name, args, o, envs);
+		if ((err = a->err) == 0 || !rs_path_goes_on(err))
+			return a;
+		if (err == EACCES && eacces == NULL)
+			eacces = a;
+		else if (a->f.fault != RS_FAULT_SCRIPT ||
+		         (err != ENOENT && err != ENOTDIR)) {
+			/* It exists, and failed for another reason. */
+			if (found != NULL)
+				rs_plan_release(&found->plan);
+			found = a;
+		} else
+			rs_plan_release(&a->plan);
+	}
+	if (eacces != NULL)
+		return eacces;
+	if (found != NULL && found->err == err)
+		return found;
+	return not_run(a, args, err);
+}
+
+/* Runs args[0] with args as execvp(3) would, or returns why not. */
+static struct attempt *
+run(struct attempt slot[3], char *args[], const struct options *o, int envs)
+{
+	if (strchr(args[0], '/') != NULL)
+		return attempt(slot, args[0], args, o, envs);
+	return search(slot, args, o, envs);
+}
+
+struct attempt *
+run_command(struct attempt slot[3], char *args[], const struct options *o)
+{
+	return run(slot, args, o, 0);
+}
