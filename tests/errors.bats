@@ -99,7 +99,7 @@ teardown() {
 	open_for_nobody
 	mkfile x 744 '#!./p\n'
 	kernel_run unprivileged env -- ./x
-	capture unprivileged "$RS" ./x
+	capture unprivileged "$RUNSCRIPT" ./x
 	like_kernel
 	[ "$status" -eq 126 ]
 	first_line_is "runscript: ./x: Permission denied"
@@ -111,7 +111,7 @@ teardown() {
 	mkfile x 075 '#!./p\n'
 	chown nobody x
 	kernel_run unprivileged env -- ./x
-	capture unprivileged "$RS" ./x
+	capture unprivileged "$RUNSCRIPT" ./x
 	like_kernel
 	[ "$status" -eq 126 ]
 }
@@ -133,7 +133,7 @@ teardown() {
 	# runscript cannot read the #! line, so it execs the file itself and
 	# the kernel does what it does for a direct run.
 	kernel_run unprivileged env -- ./x a
-	capture unprivileged "$RS" ./x a
+	capture unprivileged "$RUNSCRIPT" ./x a
 	like_kernel
 	[ "$status" -eq 0 ]
 }
@@ -146,7 +146,7 @@ teardown() {
 		skip "the unprivileged user can still read a mode 111 file"
 	fi
 	kernel_run unprivileged env -- ./q a
-	capture unprivileged "$RS" ./q a
+	capture unprivileged "$RUNSCRIPT" ./q a
 	like_kernel
 	[ "$status" -eq 0 ]
 }
