@@ -270,17 +270,17 @@ dry_run_fails_as_real() {
 	[ ! -e ran ]
 }
 
-@test "-V prints 'runscript 1.0.0', exit 0" {
+@test "-V prints 'runscript' and the version in the file VERSION, exit 0" {
 	capture "$RUNSCRIPT" -V
 	want_status 0
-	want_output "runscript 1.0.0"
+	want_output "runscript $(cat "$ROOT/VERSION")"
 	want_stderr ''
 }
 
-@test "--version prints 'runscript 1.0.0', exit 0" {
+@test "--version prints 'runscript' and the version in the file VERSION, exit 0" {
 	capture "$RUNSCRIPT" --version
 	want_status 0
-	want_output "runscript 1.0.0"
+	want_output "runscript $(cat "$ROOT/VERSION")"
 	want_stderr ''
 }
 
