@@ -4,7 +4,9 @@
 #
 # The vocabulary, used the same way in every file:
 #
-#   Fixtures     mkfile NAME MODE BYTES, mkscript NAME BYTES (mode 755).
+#   Fixtures     setup (or setup_tmpdir, from a file's own setup) enters
+#                the test's directory with ./p in it; mkfile NAME MODE
+#                BYTES and mkscript NAME BYTES (mode 755) write the rest.
 #   Running      capture CMD... is the one way to run a command whose result
 #                is checked: it sets status, output (stdout), lines and
 #                stderr. bats' run is not used: it warns about a status of
@@ -39,9 +41,15 @@ ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 RUNSCRIPT=${RUNSCRIPT_BIN:-$ROOT/runscript}
 ARGV=$ROOT/tests/bin/argv
 
-setup() {
+# setup_tmpdir: enter the test's own directory and put ./p there. A file
+# that needs more in its setup() calls this first.
+setup_tmpdir() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	cp "$ARGV" ./p
+}
+
+setup() {
+	setup_tmpdir
 }
 
 # --- fixtures ----------------------------------------------------------------
