@@ -2,8 +2,8 @@
 # shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
 # Bad input: the exit status comes from the kernel (a direct run of the same
 # fixture), the message is runscript's own: a first line
-# `runscript: FILE: REASON`, naming the file at fault (the script, or the
-# script whose #! line names a bad interpreter), then possibly hint lines
+# `runscript: FILE: REASON`, naming the file at fault (for a bad interpreter,
+# the script whose #! line names it), then possibly hint lines
 # `runscript: FILE: hint: ...`.
 
 load helper

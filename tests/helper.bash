@@ -23,8 +23,8 @@
 #                the last capture's result. After like_kernel, status and
 #                output are the kernel's too.
 #   Messages     runscript reports `runscript: FILE: REASON`, naming the file
-#                at fault (the script, or the script whose #! line names a bad
-#                interpreter), then may add hint lines
+#                at fault (for a bad interpreter, the script whose #! line
+#                names it), then may add hint lines
 #                `runscript: FILE: hint: ...`. first_line_is TEXT and
 #                has_hint FILE WORDS check them; usage_error LINE checks a
 #                usage error (125, LINE and the Try line).
