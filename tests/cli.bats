@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
+# shellcheck disable=SC2154 # stderr: set by helper.bash
 # Command line: option parsing, --dry-run, --split, --help, --version, usage
 # errors and the set-uid refusal. Semantics are compared with a direct run
 # (the kernel); runscript's own behaviour is checked against the documented

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
+# shellcheck disable=SC2154 # kstatus, kerr: set by helper.bash
 # Bad input: the exit status comes from the kernel (a direct run of the same
 # fixture), the message is runscript's own: a first line
 # `runscript: FILE: REASON`, naming the file at fault (for a bad interpreter,

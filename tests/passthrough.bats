@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
+# shellcheck disable=SC2154 # kstatus, kout, kerr: set by helper.bash
 # runscript execs: the exit status, death by signal, PID, environment,
 # descriptors, standard input and every byte of every argument are the
 # script's, exactly as in a direct run.
