@@ -57,6 +57,46 @@ via_env(struct attempt *a, const struct options *o, int envs)
 	return b;
 }
 
+/* Whether name, as execvp(3) would look for it, is anywhere to be run. */
+static int
+findable(const char *name)
+{
+	char buf[RS_CANDIDATE_MAX];
+	struct rs_path path;
+
+	if (strchr(name, '/') != NULL)
+		return access(name, X_OK) == 0;
+	if (rs_path_start(&path, name, getenv("PATH")) != 0)
+		return 0;
+	while (rs_path_next(&path, buf) != NULL)
+		if (access(buf, X_OK) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Warns before the exec when the plan ends in env given one argument with
+ * blanks, "#!/usr/bin/env python3 -u" without -S: env will look for a
+ * command of that whole name and, when there is none, fail in its own
+ * words, where the author most likely meant several.
+ */
+static void
+check_env_words(const struct rs_plan *p)
+{
+	const struct shebang *sb;
+	const char *env;
+
+	if (p->run != RS_RUN_EXEC || p->depth == 0)
+		return;
+	sb = &p->level[p->depth - 1].sb;
+	env = strrchr(sb->interp, '/');
+	if (env == NULL || strcmp(env, "/env") != 0 || sb->arg == NULL ||
+	    sb->arg[0] == '-' || strpbrk(sb->arg, " \t") == NULL ||
+	    findable(sb->arg))
+		return;
+	diag_env_words(p->script, sb->interp, sb->arg);
+}
+
 /*
  * Resolves file, to be run with args, and, unless this is a dry run, execs
  * what it resolves to. Returns with a plan to print (err 0) or a failure.
@@ -69,11 +109,14 @@ attempt(struct attempt *a, const char *file, char *args[],
 
 	a->args = args;
 	a->env = NULL;
-	a->err = rs_resolve(AT_FDCWD, file, o->split, &a->plan, &a->f);
+	a->err = rs_resolve(AT_FDCWD, file, o->split ? RS_SPLIT : 0, &a->plan,
+	                    &a->f);
 	if (a->err == 0 && a->plan.bom)
 		diag_bom(file);
 	if (a->err == 0 && a->plan.run == RS_RUN_ENV && envs < MAX_ENV)
 		return via_env(a, o, envs + 1);
+	if (a->err == 0)
+		check_env_words(&a->plan);
 	if (a->err == 0 && !o->dry_run)
 		a->err = rs_exec(&a->plan, args, environ, RS_ENOEXEC_SHELL,
 		                 &in_place, &a->f);
@@ -116,8 +159,7 @@ not_run(struct attempt *a, char *args[], int err)
  * candidate that exists, which failed that way, if any.
  */
 static struct attempt *
-search(struct attempt slot[3], char *args[], const struct options *o,
-       int envs)
+search(struct attempt slot[3], char *args[], const struct options *o, int envs)
 {
 	struct attempt *a = slot, *eacces = NULL, *found = NULL;
 	struct rs_path path;

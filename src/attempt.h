@@ -32,8 +32,6 @@ struct attempt {
  */
 #define MAX_ENV 8
 
-
-
 /*
  * Runs args[0] with args as execvp(3) would, unless o asks for a dry run;
  * returns the attempt with the plan to print (err 0) or the failure to

@@ -21,11 +21,13 @@
 
 #define MISC_DIR "/proc/sys/fs/binfmt_misc"
 
-/* A directory entry as getdents64(2) gives it. */
+/* A directory entry as getdents64(2) gives it: the kernel's layout. */
 struct dirent64 {
 	unsigned long long d_ino;
+	// cppcheck-suppress unusedStructMember
 	long long d_off;
 	unsigned short d_reclen;
+	// cppcheck-suppress unusedStructMember
 	unsigned char d_type;
 	char d_name[];
 };
@@ -41,7 +43,8 @@ static int
 native_machine(int class, int machine)
 {
 #if defined(__x86_64__)
-	return machine == EM_X86_64 || (class == ELFCLASS32 && machine == EM_386);
+	return machine == EM_X86_64 ||
+	       (class == ELFCLASS32 && machine == EM_386);
 #elif defined(__i386__)
 	return class == ELFCLASS32 && machine == EM_386;
 #elif defined(__aarch64__)
@@ -52,7 +55,8 @@ native_machine(int class, int machine)
 #elif defined(__riscv)
 	return machine == EM_RISCV;
 #elif defined(__powerpc64__)
-	return machine == EM_PPC64 || (class == ELFCLASS32 && machine == EM_PPC);
+	return machine == EM_PPC64 ||
+	       (class == ELFCLASS32 && machine == EM_PPC);
 #elif defined(__s390x__)
 	return machine == EM_S390;
 #else
@@ -79,7 +83,8 @@ native_elf(const unsigned char *head, size_t len)
 	unsigned type = half(head + EI_NIDENT);
 	unsigned machine = half(head + EI_NIDENT + 2);
 
-	return len >= sizeof(Elf32_Ehdr) && memcmp(head, ELFMAG, SELFMAG) == 0 &&
+	return len >= sizeof(Elf32_Ehdr) &&
+	       memcmp(head, ELFMAG, SELFMAG) == 0 &&
 	       head[EI_DATA] == NATIVE_DATA && head[EI_VERSION] == EV_CURRENT &&
 	       (head[EI_CLASS] == ELFCLASS32 || head[EI_CLASS] == ELFCLASS64) &&
 	       (type == ET_EXEC || type == ET_DYN) &&
@@ -133,7 +138,8 @@ hex_byte(const char *s, size_t i)
 {
 	int hi, lo;
 
-	if (s == NULL || (hi = hex(s[2 * i])) < 0 || (lo = hex(s[2 * i + 1])) < 0)
+	if (s == NULL || (hi = hex(s[2 * i])) < 0 ||
+	    (lo = hex(s[2 * i + 1])) < 0)
 		return -1;
 	return hi << 4 | lo;
 }
@@ -181,7 +187,8 @@ misc_claims(int dir, const char *name, const unsigned char *head)
 			const struct dirent64 *d = (const void *)(ents + at);
 
 			at += d->d_reclen;
-			if (d->d_name[0] == '.' || strcmp(d->d_name, "status") == 0 ||
+			if (d->d_name[0] == '.' ||
+			    strcmp(d->d_name, "status") == 0 ||
 			    strcmp(d->d_name, "register") == 0)
 				continue;
 			if (slurp(dir, d->d_name, entry, sizeof entry) != 0)
@@ -242,13 +249,15 @@ elf_interp(const char *path, char *buf, size_t size)
 		Elf64_Phdr p64;
 		Elf32_Phdr p32;
 
-		if (is64 && pread(fd, &p64, sizeof p64, (off_t)(off + i * ent)) ==
-		                    (ssize_t)sizeof p64 &&
+		if (is64 &&
+		    pread(fd, &p64, sizeof p64, (off_t)(off + i * ent)) ==
+		            (ssize_t)sizeof p64 &&
 		    p64.p_type == PT_INTERP) {
 			at = p64.p_offset;
 			len = p64.p_filesz;
 		} else if (!is64 &&
-		           pread(fd, &p32, sizeof p32, (off_t)(off + i * ent)) ==
+		           pread(fd, &p32, sizeof p32,
+		                 (off_t)(off + i * ent)) ==
 		                   (ssize_t)sizeof p32 &&
 		           p32.p_type == PT_INTERP) {
 			at = p32.p_offset;

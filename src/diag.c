@@ -259,7 +259,9 @@ diag_env_words(const char *script, const char *env, const char *arg)
 	put("', which is not on PATH; to split it into words, run runscript "
 	    "-S, or write #!");
 	put_escaped(env, (size_t)-1);
-	put(" -S\n");
+	put(" -S ");
+	put_escaped(arg, (size_t)-1);
+	putc('\n', stderr);
 }
 
 void
@@ -269,7 +271,8 @@ diag_bom(const char *file)
 	    "warning: a UTF-8 byte order mark precedes '#!', so the #! line "
 	    "is ignored and " RS_SHELL " runs it",
 	    NULL);
-	hint_command(file, "remove the mark with: sed -i '1s/^\\xEF\\xBB\\xBF//'");
+	hint_command(file,
+	             "remove the mark with: sed -i '1s/^\\xEF\\xBB\\xBF//'");
 }
 
 int

@@ -46,8 +46,9 @@ dollar_quote(FILE *out, const char *s)
 static int
 assignment(const char *s)
 {
-	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                     "0123456789_");
+	size_t n =
+	        strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                  "0123456789_");
 
 	return n > 0 && (*s < '0' || *s > '9') && s[n] == '=';
 }

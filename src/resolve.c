@@ -97,14 +97,15 @@ read_long_line(int fd, struct rs_level *l)
 
 /*
  * Checks file as the kernel would before exec'ing it, and reads what the
- * kernel reads of it (want bytes), and the rest of a long #! line. It is opened first
- * and then checked, so that what is checked is what is read, and opened
+ * kernel reads of it (want bytes), and the rest of a long #! line. It is opened
+ * first and then checked, so that what is checked is what is read, and opened
  * without waiting, as a FIFO would have it wait for a writer. Returns 0,
  * an errno, or RS_UNREAD for a file that may be exec'd but not read here.
+ * With lint set, a regular file is read even if it may not be exec'd.
  */
 #define RS_UNREAD (-1)
 static int
-load(int dirfd, const char *file, struct rs_level *l, size_t want)
+load(int dirfd, const char *file, struct rs_level *l, size_t want, int lint)
 {
 	struct stat st;
 	int fd, err;
@@ -130,9 +131,11 @@ load(int dirfd, const char *file, struct rs_level *l, size_t want)
 	}
 	if (fstat(fd, &st) == -1)
 		err = errno;
-	else if ((err = check_exec(dirfd, file, &st)) == 0 && want > 0 &&
-	         (err = read_upto(fd, l, want)) == 0 &&
-	         shebang_needs_more(l->buf, l->len))
+	else if ((err = check_exec(dirfd, file, &st)) == EACCES && lint &&
+	         S_ISREG(st.st_mode))
+		err = 0;
+	if (err == 0 && want > 0 && (err = read_upto(fd, l, want)) == 0 &&
+	    shebang_needs_more(l->buf, l->len))
 		err = read_long_line(fd, l);
 	close(fd);
 	return err;
@@ -179,13 +182,41 @@ end_of_chain(struct rs_plan *p, const struct rs_level *l, const char *file)
 	}
 }
 
+/*
+ * The file a #! line names after the last the kernel would load: checked,
+ * as the kernel opens it, then ELOOP.
+ */
+static int
+too_deep(int dirfd, struct rs_plan *p, struct rs_failure *f,
+         const char *named_by, const char *file)
+{
+	struct rs_level next;
+	int err = load(dirfd, file, &next, 0, 0);
+
+	if (err != 0 && err != RS_UNREAD)
+		return fail(f, RS_FAULT_INTERP, err, named_by, file);
+	return fail(f, RS_FAULT_LOOP, ELOOP, p->script, NULL);
+}
+
+/* A chain that ends in env, given a command name: env is checked only. */
+static int
+env_plan(int dirfd, struct rs_plan *p, struct rs_failure *f,
+         const char *named_by, const char *file)
+{
+	struct rs_level next;
+	int err = load(dirfd, file, &next, 0, 0);
+
+	if (err != 0 && err != RS_UNREAD)
+		return fail(f, RS_FAULT_INTERP, err, named_by, file);
+	p->depth++;
+	return plan(p, RS_RUN_ENV, file);
+}
+
 int
-rs_resolve(int dirfd, const char *path, int split, struct rs_plan *p,
+rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
            struct rs_failure *f)
 {
 	const char *file = path, *named_by = NULL;
-	struct rs_level *l, next;
-	int err;
 
 	p->script = path;
 	p->bom = 0;
@@ -195,8 +226,10 @@ rs_resolve(int dirfd, const char *path, int split, struct rs_plan *p,
 	if (*path == '\0')
 		return fail(f, RS_FAULT_SCRIPT, ENOENT, path, NULL);
 	for (p->depth = 0;; p->depth++) {
-		l = &p->level[p->depth];
-		err = load(dirfd, file, l, BINPRM_BUF_SIZE);
+		struct rs_level *l = &p->level[p->depth];
+		int err = load(dirfd, file, l, BINPRM_BUF_SIZE,
+		               named_by == NULL && (flags & RS_LINT));
+
 		/* The kernel loads a file it may exec but we cannot read. */
 		if (err == RS_UNREAD)
 			return plan(p, RS_RUN_EXEC, file);
@@ -215,25 +248,14 @@ rs_resolve(int dirfd, const char *path, int split, struct rs_plan *p,
 			return fail(f, RS_FAULT_TOO_LONG, ENOEXEC, file, NULL);
 		}
 		l->words = 1 + (l->sb.arg != NULL);
-		if (split && l->sb.arg != NULL)
+		if ((flags & RS_SPLIT) && l->sb.arg != NULL)
 			l->words = 1 + shebang_split(l->sb.arg);
 		named_by = file;
 		file = l->sb.interp;
-		if (p->depth < RS_MAX_SCRIPTS && env_command(l)) {
-			p->depth++;
-			err = load(dirfd, file, &next, 0);
-			if (err != 0 && err != RS_UNREAD)
-				return fail(f, RS_FAULT_INTERP, err, named_by,
-				            file);
-			return plan(p, RS_RUN_ENV, file);
-		}
-		if (p->depth < RS_MAX_SCRIPTS)
-			continue;
-		/* The kernel opens the next interpreter, then gives up. */
-		err = load(dirfd, file, &next, 0);
-		if (err != 0 && err != RS_UNREAD)
-			return fail(f, RS_FAULT_INTERP, err, named_by, file);
-		return fail(f, RS_FAULT_LOOP, ELOOP, path, NULL);
+		if (p->depth == RS_MAX_SCRIPTS)
+			return too_deep(dirfd, p, f, named_by, file);
+		if (env_command(l))
+			return env_plan(dirfd, p, f, named_by, file);
 	}
 }
 
@@ -285,7 +307,8 @@ rs_plan_argv(struct rs_plan *p, char *const args[], char **out)
 		 */
 		for (size_t d = p->depth; d-- > 0;)
 			n += line_words(&p->level[d],
-			                p->run == RS_RUN_ENV && d == p->depth - 1,
+			                p->run == RS_RUN_ENV &&
+			                        d == p->depth - 1,
 			                out != NULL ? out + n : NULL);
 		if (out != NULL)
 			out[n] = (char *)p->script;

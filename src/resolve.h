@@ -61,13 +61,19 @@ struct rs_failure {
 	const char *interp; /* with RS_FAULT_INTERP: the interpreter named */
 };
 
+/* How rs_resolve() goes about it. */
+enum {
+	RS_SPLIT = 1, /* -S: split each #! argument at blanks */
+	RS_LINT = 2,  /* read the script even if it may not be exec'd */
+};
+
 /*
  * Resolves path, relative to dirfd (AT_FDCWD: the current directory), as
- * the kernel's execve(2) would run it, with -S splitting when split is set.
- * Returns 0 with p set, or an errno with f set; strings in either point
- * into path and p. Call rs_plan_release(p) once done with both.
+ * the kernel's execve(2) would run it, as flags say. Returns 0 with p set,
+ * or an errno with f set; strings in either point into path and p. Call
+ * rs_plan_release(p) once done with both.
  */
-int rs_resolve(int dirfd, const char *path, int split, struct rs_plan *p,
+int rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
                struct rs_failure *f);
 
 /*
