@@ -23,6 +23,7 @@
 
 /* A directory entry as getdents64(2) gives it: the kernel's layout. */
 struct dirent64 {
+	// cppcheck-suppress unusedStructMember
 	unsigned long long d_ino;
 	// cppcheck-suppress unusedStructMember
 	long long d_off;
