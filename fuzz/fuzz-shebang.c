@@ -116,8 +116,9 @@ check_split(const char *arg)
 	n = shebang_split(copy);
 	fields = malloc((n + 1) * sizeof *fields);
 	for (size_t i = 0; i < n; i++) {
-		fields[i] = shebang_field(i == 0 ? copy : fields[i - 1] +
-		                                          strlen(fields[i - 1]) + 1);
+		fields[i] = shebang_field(
+		        i == 0 ? copy
+		               : fields[i - 1] + strlen(fields[i - 1]) + 1);
 		if (fields[i] > copy + len)
 			abort();
 	}

@@ -17,9 +17,6 @@
 
 extern char **environ;
 
-static struct attempt *run(struct attempt slot[3], char *args[],
-                           const struct options *o, int envs);
-
 static int
 execve_in_place(void *ctx, const char *file, char *const argv[],
                 char *const envp[])
@@ -27,34 +24,6 @@ execve_in_place(void *ctx, const char *file, char *const argv[],
 	(void)ctx;
 	execve(file, argv, envp);
 	return errno;
-}
-
-/*
- * Does env's job for a script whose #! line is "#!/usr/bin/env NAME":
- * execvp(NAME) with what env would pass it, NAME's own chain resolved
- * afresh, as the kernel's exec of NAME would. The attempts live on until
- * runscript execs or exits.
- */
-static struct attempt *
-via_env(struct attempt *a, const struct options *o, int envs)
-{
-	size_t n = rs_plan_argv(&a->plan, a->args, NULL);
-	char **argv = malloc((n + 1) * sizeof *argv);
-	struct attempt *slot = malloc(3 * sizeof *slot), *b;
-
-	if (argv == NULL || slot == NULL) {
-		free(argv);
-		free(slot);
-		a->err = a->f.err = ENOMEM;
-		a->f.fault = RS_FAULT_EXEC;
-		a->f.file = a->plan.file;
-		return a;
-	}
-	rs_plan_argv(&a->plan, a->args, argv);
-	b = run(slot, argv, o, envs);
-	if (b->env == NULL)
-		b->env = a;
-	return b;
 }
 
 /* Whether name, as execvp(3) would look for it, is anywhere to be run. */
@@ -103,7 +72,7 @@ check_env_words(const struct rs_plan *p)
  */
 static struct attempt *
 attempt(struct attempt *a, const char *file, char *args[],
-        const struct options *o, int envs)
+        const struct options *o, int env_job)
 {
 	static const struct rs_starter in_place = {execve_in_place, NULL};
 
@@ -113,8 +82,9 @@ attempt(struct attempt *a, const char *file, char *args[],
 	                    &a->f);
 	if (a->err == 0 && a->plan.bom)
 		diag_bom(file);
-	if (a->err == 0 && a->plan.run == RS_RUN_ENV && envs < MAX_ENV)
-		return via_env(a, o, envs + 1);
+	/* env's job is for run_command(), unless env is to run after all. */
+	if (a->err == 0 && a->plan.run == RS_RUN_ENV && env_job)
+		return a;
 	if (a->err == 0)
 		check_env_words(&a->plan);
 	if (a->err == 0 && !o->dry_run)
@@ -159,7 +129,8 @@ not_run(struct attempt *a, char *args[], int err)
  * candidate that exists, which failed that way, if any.
  */
 static struct attempt *
-search(struct attempt slot[3], char *args[], const struct options *o, int envs)
+search(struct attempt slot[3], char *args[], const struct options *o,
+       int env_job)
 {
 	struct attempt *a = slot, *eacces = NULL, *found = NULL;
 	struct rs_path path;
@@ -172,7 +143,7 @@ search(struct attempt slot[3], char *args[], const struct options *o, int envs)
 		a = free_slot(slot, eacces, found);
 		if (rs_path_next(&path, a->name) == NULL)
 			break;
-		a = attempt(a, a->name, args, o, envs);
+		a = attempt(a, a->name, args, o, env_job);
 		if ((err = a->err) == 0 || !rs_path_goes_on(err))
 			return a;
 		if (err == EACCES && eacces == NULL)
@@ -193,17 +164,55 @@ search(struct attempt slot[3], char *args[], const struct options *o, int envs)
 	return not_run(a, args, err);
 }
 
-/* Runs args[0] with args as execvp(3) would, or returns why not. */
+/*
+ * Runs args[0] with args as execvp(3) would, or returns why not: the plan
+ * of an attempt that ends in env, when env_job is set, is left to do.
+ */
 static struct attempt *
-run(struct attempt slot[3], char *args[], const struct options *o, int envs)
+run(struct attempt slot[3], char *args[], const struct options *o, int env_job)
 {
 	if (strchr(args[0], '/') != NULL)
-		return attempt(slot, args[0], args, o, envs);
-	return search(slot, args, o, envs);
+		return attempt(slot, args[0], args, o, env_job);
+	return search(slot, args, o, env_job);
+}
+
+/*
+ * The argv env would give execvp(3) for an attempt that ends in
+ * "#!/usr/bin/env NAME": NAME first. Lives until runscript execs or exits.
+ */
+static char **
+env_args(struct attempt *a)
+{
+	size_t n = rs_plan_argv(&a->plan, a->args, NULL);
+	char **argv = malloc((n + 1) * sizeof *argv);
+
+	if (argv != NULL)
+		rs_plan_argv(&a->plan, a->args, argv);
+	return argv;
 }
 
 struct attempt *
 run_command(struct attempt slot[3], char *args[], const struct options *o)
 {
-	return run(slot, args, o, 0);
+	struct attempt *a = run(slot, args, o, 1), *namer = NULL;
+
+	/*
+	 * Doing env's job: execvp(NAME), NAME's own chain resolved afresh,
+	 * as the kernel's exec of NAME would, in slots of its own.
+	 */
+	for (int envs = 1; a->err == 0 && a->plan.run == RS_RUN_ENV; envs++) {
+		char **argv = env_args(a);
+
+		namer = a;
+		if (argv == NULL || (slot = malloc(3 * sizeof *slot)) == NULL) {
+			a->err = a->f.err = ENOMEM;
+			a->f.fault = RS_FAULT_EXEC;
+			a->f.file = a->plan.file;
+			return a;
+		}
+		a = run(slot, argv, o, envs < MAX_ENV);
+	}
+	if (a->err != 0)
+		a->env = namer;
+	return a;
 }

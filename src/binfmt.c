@@ -251,14 +251,15 @@ elf_interp(const char *path, char *buf, size_t size)
 		Elf32_Phdr p32;
 
 		if (is64 &&
-		    pread(fd, &p64, sizeof p64, (off_t)(off + i * ent)) ==
+		    pread(fd, &p64, sizeof p64,
+		          (off_t)(off + (unsigned long long)i * ent)) ==
 		            (ssize_t)sizeof p64 &&
 		    p64.p_type == PT_INTERP) {
 			at = p64.p_offset;
 			len = p64.p_filesz;
 		} else if (!is64 &&
 		           pread(fd, &p32, sizeof p32,
-		                 (off_t)(off + i * ent)) ==
+		                 (off_t)(off + (unsigned long long)i * ent)) ==
 		                   (ssize_t)sizeof p32 &&
 		           p32.p_type == PT_INTERP) {
 			at = p32.p_offset;

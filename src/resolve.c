@@ -20,13 +20,13 @@
 #include "resolve.h"
 
 static int
-fail(struct rs_failure *f, enum rs_fault fault, int err, const char *file,
-     const char *interp)
+fail(struct rs_failure *f, enum rs_fault fault, int err, const char *at_fault,
+     const char *named)
 {
 	f->fault = fault;
 	f->err = err;
-	f->file = file;
-	f->interp = interp;
+	f->file = at_fault;
+	f->interp = named;
 	return err;
 }
 
@@ -187,27 +187,27 @@ end_of_chain(struct rs_plan *p, const struct rs_level *l, const char *file)
  * as the kernel opens it, then ELOOP.
  */
 static int
-too_deep(int dirfd, struct rs_plan *p, struct rs_failure *f,
-         const char *named_by, const char *file)
+too_deep(int dirfd, struct rs_plan *p, struct rs_failure *f, const char *by,
+         const char *file)
 {
 	struct rs_level next;
 	int err = load(dirfd, file, &next, 0, 0);
 
 	if (err != 0 && err != RS_UNREAD)
-		return fail(f, RS_FAULT_INTERP, err, named_by, file);
+		return fail(f, RS_FAULT_INTERP, err, by, file);
 	return fail(f, RS_FAULT_LOOP, ELOOP, p->script, NULL);
 }
 
 /* A chain that ends in env, given a command name: env is checked only. */
 static int
-env_plan(int dirfd, struct rs_plan *p, struct rs_failure *f,
-         const char *named_by, const char *file)
+env_plan(int dirfd, struct rs_plan *p, struct rs_failure *f, const char *by,
+         const char *file)
 {
 	struct rs_level next;
 	int err = load(dirfd, file, &next, 0, 0);
 
 	if (err != 0 && err != RS_UNREAD)
-		return fail(f, RS_FAULT_INTERP, err, named_by, file);
+		return fail(f, RS_FAULT_INTERP, err, by, file);
 	p->depth++;
 	return plan(p, RS_RUN_ENV, file);
 }
@@ -216,7 +216,7 @@ int
 rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
            struct rs_failure *f)
 {
-	const char *file = path, *named_by = NULL;
+	const char *file = path, *by = NULL; /* by: whose #! line names file */
 
 	p->script = path;
 	p->bom = 0;
@@ -228,15 +228,15 @@ rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
 	for (p->depth = 0;; p->depth++) {
 		struct rs_level *l = &p->level[p->depth];
 		int err = load(dirfd, file, l, BINPRM_BUF_SIZE,
-		               named_by == NULL && (flags & RS_LINT));
+		               by == NULL && (flags & RS_LINT));
 
 		/* The kernel loads a file it may exec but we cannot read. */
 		if (err == RS_UNREAD)
 			return plan(p, RS_RUN_EXEC, file);
-		if (err != 0 && named_by == NULL)
+		if (err != 0 && by == NULL)
 			return fail(f, RS_FAULT_SCRIPT, err, path, NULL);
 		if (err != 0)
-			return fail(f, RS_FAULT_INTERP, err, named_by, file);
+			return fail(f, RS_FAULT_INTERP, err, by, file);
 		switch (shebang_parse(l->buf, l->len, &l->sb)) {
 		case SHEBANG_OK:
 			break;
@@ -250,12 +250,12 @@ rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
 		l->words = 1 + (l->sb.arg != NULL);
 		if ((flags & RS_SPLIT) && l->sb.arg != NULL)
 			l->words = 1 + shebang_split(l->sb.arg);
-		named_by = file;
+		by = file;
 		file = l->sb.interp;
 		if (p->depth == RS_MAX_SCRIPTS)
-			return too_deep(dirfd, p, f, named_by, file);
+			return too_deep(dirfd, p, f, by, file);
 		if (env_command(l))
-			return env_plan(dirfd, p, f, named_by, file);
+			return env_plan(dirfd, p, f, by, file);
 	}
 }
 
