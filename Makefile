@@ -30,11 +30,11 @@ COMPILE     = $(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS)
 LINK        = $(CC) $(STATIC) $(LDFLAGS)
 
 SRC = src/runscript.c src/shebang.c src/resolve.c src/path.c src/exec.c src/diag.c src/quote.c src/tree.c src/binfmt.c \
-      src/attempt.c
+      src/attempt.c src/hint.c src/check.c
 OBJ = src/runscript.o src/shebang.o src/resolve.o src/path.o src/exec.o src/diag.o src/quote.o src/tree.o src/binfmt.o \
-      src/attempt.o
+      src/attempt.o src/hint.o src/check.o
 HDR = src/runscript.h src/shebang.h src/resolve.h src/path.h src/exec.h src/diag.h src/quote.h src/tree.h src/binfmt.h \
-      src/attempt.h
+      src/attempt.h src/check.h
 
 all: runscript librunscript.so runscript.1
 

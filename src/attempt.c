@@ -26,23 +26,6 @@ execve_in_place(void *ctx, const char *file, char *const argv[],
 	return errno;
 }
 
-/* Whether name, as execvp(3) would look for it, is anywhere to be run. */
-static int
-findable(const char *name)
-{
-	char buf[RS_CANDIDATE_MAX];
-	struct rs_path path;
-
-	if (strchr(name, '/') != NULL)
-		return access(name, X_OK) == 0;
-	if (rs_path_start(&path, name, getenv("PATH")) != 0)
-		return 0;
-	while (rs_path_next(&path, buf) != NULL)
-		if (access(buf, X_OK) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * Warns before the exec when the plan ends in env given one argument with
  * blanks, "#!/usr/bin/env python3 -u" without -S: env will look for a
@@ -50,7 +33,7 @@ findable(const char *name)
  * words, where the author most likely meant several.
  */
 static void
-check_env_words(const struct rs_plan *p)
+check_env_words(struct diag *d, const struct rs_plan *p)
 {
 	const struct shebang *sb;
 	const char *env;
@@ -61,9 +44,9 @@ check_env_words(const struct rs_plan *p)
 	env = strrchr(sb->interp, '/');
 	if (env == NULL || strcmp(env, "/env") != 0 || sb->arg == NULL ||
 	    sb->arg[0] == '-' || strpbrk(sb->arg, " \t") == NULL ||
-	    findable(sb->arg))
+	    rs_path_has(sb->arg, getenv("PATH")))
 		return;
-	diag_env_words(p->script, sb->interp, sb->arg);
+	hint_env_words(d, p->script, sb->interp, sb->arg, DIAG_HINT);
 }
 
 /*
@@ -81,12 +64,12 @@ attempt(struct attempt *a, const char *file, char *args[],
 	a->err = rs_resolve(AT_FDCWD, file, o->split ? RS_SPLIT : 0, &a->plan,
 	                    &a->f);
 	if (a->err == 0 && a->plan.bom)
-		diag_bom(file);
+		hint_bom(o->diag, file, DIAG_WARNING);
 	/* env's job is for run_command(), unless env is to run after all. */
 	if (a->err == 0 && a->plan.run == RS_RUN_ENV && env_job)
 		return a;
 	if (a->err == 0)
-		check_env_words(&a->plan);
+		check_env_words(o->diag, &a->plan);
 	if (a->err == 0 && !o->dry_run)
 		a->err = rs_exec(&a->plan, args, environ, RS_ENOEXEC_SHELL,
 		                 &in_place, &a->f);
@@ -210,7 +193,7 @@ run_command(struct attempt slot[3], char *args[], const struct options *o)
 			a->f.file = a->plan.file;
 			return a;
 		}
-		a = run(slot, argv, o, envs < MAX_ENV);
+		a = run(slot, argv, o, envs < RS_MAX_ENV);
 	}
 	if (a->err != 0)
 		a->env = namer;

@@ -6,13 +6,17 @@
 #ifndef ATTEMPT_H
 #define ATTEMPT_H
 
+#include "diag.h"
 #include "path.h"
 #include "resolve.h"
 
 struct options {
-	int dry_run; /* -n: print the plan instead of running it */
-	int split;   /* -S: split #! arguments at blanks */
-	int tree;    /* --tree: preload librunscript.so for the whole tree */
+	struct diag *diag; /* where to report */
+	int dry_run;       /* -n: print the plan instead of running it */
+	int split;         /* -S: split #! arguments at blanks */
+	int tree;          /* --tree: preload librunscript.so below */
+	int check;         /* --check: lint the operands, run nothing */
+	int quiet;         /* -q: with --check, the exit status only */
 };
 
 /* One try at running a file: its plan, or why it failed. */
@@ -24,13 +28,6 @@ struct attempt {
 	struct rs_plan plan;
 	char name[RS_CANDIDATE_MAX]; /* the candidate of a PATH search */
 };
-
-/*
- * Times runscript does env's job in a row before it lets env run: a
- * command that names itself through env would otherwise go on for ever,
- * as it does, exec after exec, without runscript.
- */
-#define MAX_ENV 8
 
 /*
  * Runs args[0] with args as execvp(3) would, unless o asks for a dry run;

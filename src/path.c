@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "path.h"
 
@@ -72,4 +73,20 @@ rs_path_goes_on(int err)
 	default:
 		return 0;
 	}
+}
+
+int
+rs_path_has(const char *name, const char *path)
+{
+	char buf[RS_CANDIDATE_MAX];
+	struct rs_path s;
+
+	if (strchr(name, '/') != NULL)
+		return access(name, X_OK) == 0;
+	if (rs_path_start(&s, name, path) != 0)
+		return 0;
+	while (rs_path_next(&s, buf) != NULL)
+		if (access(buf, X_OK) == 0)
+			return 1;
+	return 0;
 }

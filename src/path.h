@@ -31,6 +31,12 @@ int rs_path_start(struct rs_path *s, const char *name, const char *path);
  */
 char *rs_path_next(struct rs_path *s, char *buf);
 
+/*
+ * Whether execvp(3) of name, searching path (PATH's value, or NULL), would
+ * find a file it may execute.
+ */
+int rs_path_has(const char *name, const char *path);
+
 /* Whether execvp(3) goes on to the next candidate after one fails so. */
 int rs_path_goes_on(int err);
 

@@ -44,6 +44,9 @@ execve_in_place(void *ctx, const char *file, char *const argv[],
 
 static const struct rs_starter in_place = {execve_in_place, NULL};
 
+/* What an argv of NULL means to the kernel: none at all. */
+static char *const no_args[] = {NULL};
+
 /* The caller's posix_spawn() arguments other than the file and argv. */
 struct spawn {
 	spawn_fn *real;
@@ -71,60 +74,97 @@ real_spawn(const char *name)
 	return fn;
 }
 
-/* PATH, read from environ as getenv() reads it. */
+/* The value of PATH in an environment, as getenv() reads it. */
 static const char *
-path_value(void)
+path_of(char *const env[])
 {
-	for (char **e = environ; e != NULL && *e != NULL; e++)
-		if (strncmp(*e, "PATH=", 5) == 0)
-			return *e + 5;
+	for (; env != NULL && *env != NULL; env++)
+		if (strncmp(*env, "PATH=", 5) == 0)
+			return *env + 5;
 	return NULL;
 }
 
+/* One call being served, and how it starts files. */
+struct call {
+	int dirfd; /* where names resolve: the child's directory */
+	enum rs_enoexec enoexec; /* whether ENOEXEC brings /bin/sh */
+	const struct rs_starter *start;
+	int spawn;   /* a spawn: what is not a #! chain starts as it came */
+	int started; /* something was started */
+};
+
+static int run_or_search(struct call *c, const char *file, char *const argv[],
+                         char *const envp[], const char *path, int envs);
+
 /*
- * Starts path, relative to dirfd, as the kernel would, but a script
- * through its final interpreter. What the resolver fails on is left to the
- * kernel, which then answers as without us, but a file that does not
- * exist: the kernel could only say so too.
+ * Does env's job for a plan that ends in "#!/usr/bin/env NAME", as the
+ * runscript binary does: execvp(NAME), with env's own PATH.
  */
 static int
-run(int dirfd, const char *path, char *const argv[], char *const envp[],
-    enum rs_enoexec enoexec, const struct rs_starter *s)
+env_job(struct call *c, struct rs_plan *p, char *const argv[],
+        char *const envp[], int envs)
+{
+	char *args[rs_plan_argv(p, argv, NULL) + 1];
+	struct call e = *c;
+
+	rs_plan_argv(p, argv, args);
+	e.enoexec = RS_ENOEXEC_SHELL;
+	e.started = 0;
+	/* NOLINTNEXTLINE(misc-no-recursion): at most RS_MAX_ENV deep. */
+	return run_or_search(&e, args[0], args, envp, path_of(envp), envs);
+}
+
+/*
+ * Starts path, relative to the call's directory, as the kernel would, but
+ * a script through its final interpreter. What the resolver fails on is
+ * left to the kernel, which answers as without us; a file that does not
+ * exist is failed on the resolver's word only where no side effect (a
+ * spawn's file actions) is missed: in an exec, or in a PATH search.
+ */
+static int
+run(struct call *c, const char *path, char *const argv[], char *const envp[],
+    int in_search, int envs)
 {
 	struct rs_plan p;
 	struct rs_failure f;
 	int err;
 
-	/* Without argv[0] there is nothing for a script's path to replace. */
-	if (path == NULL || argv == NULL || argv[0] == NULL)
-		return rs_start(s, path, argv, envp);
-	err = rs_resolve(dirfd, path, 0, &p, &f);
+	if (path == NULL) /* the kernel's EFAULT */
+		return rs_start(c->start, path, argv, envp);
+	err = rs_resolve(c->dirfd, path, 0, &p, &f);
 	if (err != 0 && f.fault == RS_FAULT_SCRIPT &&
-	    (err == ENOENT || err == ENOTDIR)) {
+	    (err == ENOENT || err == ENOTDIR) && (!c->spawn || in_search)) {
 		rs_plan_release(&p);
 		return err;
 	}
-	if (err != 0)
+	if (err != 0 || (c->spawn && (p.depth == 0 || p.run == RS_RUN_SHELL)))
 		rs_plan_direct(&p, path);
-	err = rs_exec(&p, argv, envp, enoexec, s, &f);
+	/* env's job, or env runs, as it would without us, to fail. */
+	if (p.run == RS_RUN_ENV && envs < RS_MAX_ENV &&
+	    env_job(c, &p, argv, envp, envs + 1) == 0) {
+		rs_plan_release(&p);
+		return 0;
+	}
+	c->started = 1;
+	err = rs_exec(&p, argv, envp, c->enoexec, c->start, &f);
 	rs_plan_release(&p);
 	return err;
 }
 
 /* glibc's execvp(3) PATH search, candidate by candidate. */
 static int
-search(int dirfd, const char *name, char *const argv[], char *const envp[],
-       enum rs_enoexec enoexec, const struct rs_starter *s)
+search(struct call *c, const char *name, char *const argv[], char *const envp[],
+       const char *path, int envs)
 {
 	char buf[RS_CANDIDATE_MAX];
-	struct rs_path path;
-	int eacces = 0, err = rs_path_start(&path, name, path_value());
+	struct rs_path it;
+	int eacces = 0, err = rs_path_start(&it, name, path);
 
 	if (err != 0)
 		return err;
 	err = ENOENT;
-	while (rs_path_next(&path, buf) != NULL) {
-		err = run(dirfd, buf, argv, envp, enoexec, s);
+	while (rs_path_next(&it, buf) != NULL) {
+		err = run(c, buf, argv, envp, 1, envs);
 		if (err == 0 || !rs_path_goes_on(err))
 			return err;
 		eacces |= err == EACCES;
@@ -134,13 +174,12 @@ search(int dirfd, const char *name, char *const argv[], char *const envp[],
 
 /* execvp(3) and posix_spawnp(3): a name with no slash is searched. */
 static int
-run_or_search(int dirfd, const char *file, char *const argv[],
-              char *const envp[], enum rs_enoexec enoexec,
-              const struct rs_starter *s)
+run_or_search(struct call *c, const char *file, char *const argv[],
+              char *const envp[], const char *path, int envs)
 {
 	if (file != NULL && strchr(file, '/') == NULL)
-		return search(dirfd, file, argv, envp, enoexec, s);
-	return run(dirfd, file, argv, envp, enoexec, s);
+		return search(c, file, argv, envp, path, envs);
+	return run(c, file, argv, envp, 0, envs);
 }
 
 #ifdef __GLIBC__
@@ -250,29 +289,36 @@ child_dir(const posix_spawn_file_actions_t *fa, int *owned)
 }
 #endif
 
+/*
+ * posix_spawn(3), searching PATH as posix_spawnp(3) when search is set. A
+ * spawn that starts nothing, as for a name found nowhere, is the real
+ * function's to make, so that its file actions and errors are its own.
+ */
 static int
-spawn(const char *name, pid_t *pid, const char *file,
+spawn(int search, pid_t *pid, const char *file,
       const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
       char *const argv[], char *const envp[])
 {
 	struct spawn sp = {real_spawn("posix_spawn"), pid, fa, attr};
 	struct rs_starter s = {spawn_child, &sp};
-	int owned, dir, err;
+	struct call c = {AT_FDCWD, RS_ENOEXEC_FAIL, &s, 1, 0};
+	spawn_fn *whole = real_spawn(search ? "posix_spawnp" : "posix_spawn");
+	int owned, err;
 
-	if (sp.real == NULL)
+	if (sp.real == NULL || whole == NULL)
 		return ENOSYS;
-	if ((dir = child_dir(fa, &owned)) == -1) {
-		spawn_fn *real = real_spawn(name);
-
-		return real != NULL ? real(pid, file, fa, attr, argv, envp)
-		                    : ENOSYS;
-	}
-	if (strcmp(name, "posix_spawnp") == 0)
-		err = run_or_search(dir, file, argv, envp, RS_ENOEXEC_FAIL, &s);
+	if ((c.dirfd = child_dir(fa, &owned)) == -1)
+		return whole(pid, file, fa, attr, argv, envp);
+	if (argv == NULL)
+		argv = no_args;
+	if (search)
+		err = run_or_search(&c, file, argv, envp, path_of(environ), 0);
 	else
-		err = run(dir, file, argv, envp, RS_ENOEXEC_FAIL, &s);
+		err = run(&c, file, argv, envp, 0, 0);
 	if (owned != -1)
 		close(owned);
+	if (err != 0 && !c.started)
+		return whole(pid, file, fa, attr, argv, envp);
 	return err;
 }
 
@@ -282,7 +328,7 @@ posix_spawn(pid_t *pid, const char *path,
             const posix_spawnattr_t *attrp, char *const argv[],
             char *const envp[])
 {
-	return spawn("posix_spawn", pid, path, file_actions, attrp, argv, envp);
+	return spawn(0, pid, path, file_actions, attrp, argv, envp);
 }
 
 EXPORT int
@@ -291,8 +337,7 @@ posix_spawnp(pid_t *pid, const char *file,
              const posix_spawnattr_t *attrp, char *const argv[],
              char *const envp[])
 {
-	return spawn("posix_spawnp", pid, file, file_actions, attrp, argv,
-	             envp);
+	return spawn(1, pid, file, file_actions, attrp, argv, envp);
 }
 
 /* The exec functions: -1 with errno set, as they return on failure. */
@@ -303,32 +348,42 @@ fail(int err)
 	return -1;
 }
 
+/* An exec in place: execvp's kind when shell is set. */
+static int
+exec_call(const char *file, char *const argv[], char *const envp[], int shell)
+{
+	struct call c = {AT_FDCWD, RS_ENOEXEC_FAIL, &in_place, 0, 0};
+
+	if (argv == NULL)
+		argv = no_args;
+	if (!shell)
+		return run(&c, file, argv, envp, 0, 0);
+	c.enoexec = RS_ENOEXEC_SHELL;
+	return run_or_search(&c, file, argv, envp, path_of(environ), 0);
+}
+
 EXPORT int
 execve(const char *path, char *const argv[], char *const envp[])
 {
-	return fail(
-	        run(AT_FDCWD, path, argv, envp, RS_ENOEXEC_FAIL, &in_place));
+	return fail(exec_call(path, argv, envp, 0));
 }
 
 EXPORT int
 execv(const char *path, char *const argv[])
 {
-	return fail(
-	        run(AT_FDCWD, path, argv, environ, RS_ENOEXEC_FAIL, &in_place));
+	return fail(exec_call(path, argv, environ, 0));
 }
 
 EXPORT int
 execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	return fail(run_or_search(AT_FDCWD, file, argv, envp, RS_ENOEXEC_SHELL,
-	                          &in_place));
+	return fail(exec_call(file, argv, envp, 1));
 }
 
 EXPORT int
 execvp(const char *file, char *const argv[])
 {
-	return fail(run_or_search(AT_FDCWD, file, argv, environ,
-	                          RS_ENOEXEC_SHELL, &in_place));
+	return fail(exec_call(file, argv, environ, 1));
 }
 
 /* How an execl(3) function takes its list and runs it. */
@@ -361,11 +416,7 @@ exec_list(const char *file, const char *arg, va_list *ap, enum list how)
 			argv[i] = va_arg(*ap, char *);
 		if (how == LIST_EXECVE)
 			envp = va_arg(*ap, char *const *);
-		if (how == LIST_EXECVP)
-			return run_or_search(AT_FDCWD, file, argv, envp,
-			                     RS_ENOEXEC_SHELL, &in_place);
-		return run(AT_FDCWD, file, argv, envp, RS_ENOEXEC_FAIL,
-		           &in_place);
+		return exec_call(file, argv, envp, how == LIST_EXECVP);
 	}
 }
 

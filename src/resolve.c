@@ -65,6 +65,16 @@ check_exec(int dirfd, const char *file, const struct stat *st)
 	return may_exec(dirfd, file);
 }
 
+int
+rs_check_exec(int dirfd, const char *file)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, file, &st, 0) == -1)
+		return errno;
+	return check_exec(dirfd, file, &st);
+}
+
 /*
  * One read, as the kernel's kernel_read(): from a regular file it gives
  * all there is, so a short count means the end of the file.
@@ -101,7 +111,8 @@ read_long_line(int fd, struct rs_level *l)
  * first and then checked, so that what is checked is what is read, and opened
  * without waiting, as a FIFO would have it wait for a writer. Returns 0,
  * an errno, or RS_UNREAD for a file that may be exec'd but not read here.
- * With lint set, a regular file is read even if it may not be exec'd.
+ * With lint set, a file is to be read: even if it may not be exec'd, and
+ * one that cannot be read is a failure.
  */
 #define RS_UNREAD (-1)
 static int
@@ -122,7 +133,7 @@ load(int dirfd, const char *file, struct rs_level *l, size_t want, int lint)
 	if (fd == -1) {
 		/* Unreadable, or no descriptor left: the kernel may still. */
 		err = errno;
-		if (err != EACCES && err != EMFILE && err != ENFILE)
+		if ((err != EACCES && err != EMFILE && err != ENFILE) || lint)
 			return err;
 		if (fstatat(dirfd, file, &st, 0) == -1)
 			return errno;
@@ -220,6 +231,7 @@ rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
 
 	p->script = path;
 	p->bom = 0;
+	p->lines = 0;
 	for (size_t d = 0; d <= RS_MAX_SCRIPTS; d++)
 		p->level[d].mapped = 0;
 	/* execve(2) takes no empty name, where a #! line may give one. */
@@ -247,6 +259,7 @@ rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
 		case SHEBANG_TOO_LONG:
 			return fail(f, RS_FAULT_TOO_LONG, ENOEXEC, file, NULL);
 		}
+		p->lines++;
 		l->words = 1 + (l->sb.arg != NULL);
 		if ((flags & RS_SPLIT) && l->sb.arg != NULL)
 			l->words = 1 + shebang_split(l->sb.arg);
@@ -285,10 +298,13 @@ line_words(struct rs_level *l, int skip, char **out)
 size_t
 rs_plan_argv(struct rs_plan *p, char *const args[], char **out)
 {
-	size_t n = 0, nargs = 1;
+	size_t n = 0, nargs = 0;
+	char *const *rest;
 
 	while (args[nargs] != NULL)
 		nargs++;
+	/* The script's own arguments after its name; an argv may be empty. */
+	rest = nargs > 0 ? args + 1 : args;
 	if (p->run == RS_RUN_SHELL) {
 		if (out != NULL) {
 			out[0] = (char *)RS_SHELL;
@@ -297,9 +313,7 @@ rs_plan_argv(struct rs_plan *p, char *const args[], char **out)
 		n = 2;
 	} else if (p->depth == 0) {
 		/* The file is exec'd as it is, under the name it was given. */
-		if (out != NULL)
-			out[0] = args[0];
-		n = 1;
+		rest = args;
 	} else {
 		/*
 		 * Each level's line goes in front of the one below it; env,
@@ -314,10 +328,10 @@ rs_plan_argv(struct rs_plan *p, char *const args[], char **out)
 			out[n] = (char *)p->script;
 		n++;
 	}
-	/* The script's own arguments, and the closing NULL. */
+	nargs -= (size_t)(rest - args);
 	if (out != NULL)
-		memcpy(out + n, args + 1, nargs * sizeof *out);
-	return n + nargs - 1;
+		memcpy(out + n, rest, (nargs + 1) * sizeof *out);
+	return n + nargs;
 }
 
 void

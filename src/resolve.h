@@ -39,6 +39,7 @@ struct rs_plan {
 	const char *script; /* the script, as found */
 	const char *file;   /* the file to exec: the chain's last */
 	size_t depth;       /* #! lines in the chain, each adding to argv */
+	size_t lines;       /* #! lines read well, for --check to look at */
 	int bom;            /* script has a UTF-8 byte order mark before #! */
 	struct rs_level level[RS_MAX_SCRIPTS + 1];
 };
@@ -75,6 +76,12 @@ enum {
  */
 int rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
                struct rs_failure *f);
+
+/*
+ * The kernel's checks on a file about to be exec'd, relative to dirfd:
+ * returns 0, or the errno its exec would fail with.
+ */
+int rs_check_exec(int dirfd, const char *file);
 
 /*
  * The argv the plan's exec gets, for a script run with args (args[0] being

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "attempt.h"
+#include "check.h"
 #include "diag.h"
 #include "quote.h"
 #include "tree.h"
@@ -24,6 +25,7 @@
 static const char usage_text[] =
         "Usage: runscript [OPTION]... [--] SCRIPT [ARG]...\n"
         "  or:  runscript --tree [OPTION]... [--] COMMAND [ARG]...\n"
+        "  or:  runscript --check [-qS] [--] FILE...\n"
         "Run SCRIPT through the interpreter named on its #! line, exactly as the\n"
         "kernel would, but without the kernel exec'ing SCRIPT itself, so that a\n"
         "script still open for writing somewhere cannot fail with \"Text file busy\".\n"
@@ -32,12 +34,23 @@ static const char usage_text[] =
         "  -S, --split    Split each #! argument at spaces and tabs into several.\n"
         "      --tree     Run COMMAND so that every program it starts, and so on\n"
         "                 down the tree, runs its scripts this way too.\n"
+        "      --check    Run nothing: report what would make each FILE fail to\n"
+        "                 run, or run otherwise than meant, as FILE:LINE: messages.\n"
+        "  -q, --quiet    With --check, report nothing: the exit status tells.\n"
         "  -h, --help     Display this help and exit.\n"
         "  -V, --version  Output version information and exit.\n"
         "\n"
         "A SCRIPT without a slash is searched for in PATH, as execvp(3) does.\n"
         "Exit status: that of SCRIPT; 125 if runscript itself fails, 126 if SCRIPT\n"
-        "or its interpreter cannot be run, 127 if either is not found.\n";
+        "or its interpreter cannot be run, 127 if either is not found. With\n"
+        "--check: 0 if every FILE is clean, 1 if one has an error.\n";
+
+static const char version_text[] =
+        "runscript " RS_VERSION "\n"
+        "Copyright (C) 2026 The runscript authors.\n"
+        "License ISC: <https://opensource.org/license/isc-license-txt>.\n"
+        "This is free software: you are free to change and redistribute it.\n"
+        "There is NO WARRANTY, to the extent permitted by law.\n";
 
 static void
 print_and_exit(const char *text)
@@ -59,7 +72,7 @@ bad_option(const char *arg)
 
 	if (optopt == 0)
 		exit(diag_usage("unrecognized option ", arg, strlen(arg), ""));
-	if (strchr("nSThV", optopt) != NULL)
+	if (strchr("nSTCqhV", optopt) != NULL)
 		exit(diag_usage("option ", arg, strcspn(arg, "="),
 		                " doesn't allow an argument"));
 	exit(diag_usage("invalid option -- ", &c, 1, ""));
@@ -70,11 +83,13 @@ static int
 parse_options(int argc, char *argv[], struct options *o)
 {
 	/* The leading '+' stops at SCRIPT: what follows is the script's. */
-	static const char shortopts[] = "+nShV";
+	static const char shortopts[] = "+nSqhV";
 	static const struct option longopts[] = {
 	        {"dry-run", no_argument, NULL, 'n'},
 	        {"split", no_argument, NULL, 'S'},
 	        {"tree", no_argument, NULL, 'T'},
+	        {"check", no_argument, NULL, 'C'},
+	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, 'V'},
 	        {NULL, 0, NULL, 0},
@@ -93,25 +108,39 @@ parse_options(int argc, char *argv[], struct options *o)
 		case 'T':
 			o->tree = 1;
 			break;
+		case 'C':
+			o->check = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
 		case 'h':
 			print_and_exit(usage_text);
 			break;
 		case 'V':
-			print_and_exit("runscript " RS_VERSION "\n");
+			print_and_exit(version_text);
 			break;
 		default:
 			bad_option(argv[optind - 1]);
 		}
 	}
+	if (o->quiet && !o->check)
+		exit(diag_usage("option ", "-q", 2, " goes with --check only"));
+	if (o->check && (o->dry_run || o->tree))
+		exit(diag_usage("option ", "--check", 7,
+		                " runs nothing: it takes no -n or --tree"));
 	if (optind == argc)
-		exit(diag_usage("missing SCRIPT operand", NULL, 0, ""));
+		exit(diag_usage(o->check ? "missing FILE operand"
+		                         : "missing SCRIPT operand",
+		                NULL, 0, ""));
 	return optind;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct options o = {0, 0, 0};
+	struct diag diag = {0, 0, 0};
+	struct options o = {&diag, 0, 0, 0, 0, 0};
 	struct attempt slot[3], *a;
 	char **args = argv + parse_options(argc, argv, &o);
 	int err;
@@ -124,6 +153,8 @@ main(int argc, char *argv[])
 	if (getauxval(AT_SECURE) || getuid() != geteuid() ||
 	    getgid() != getegid())
 		return diag_setid();
+	if (o.check)
+		return check_files(args, o.quiet, o.split);
 	if (o.tree && (err = tree_preload()) != 0)
 		return err;
 	a = run_command(slot, args, &o);
@@ -133,7 +164,7 @@ main(int argc, char *argv[])
 		return err == 0 ? 0 : diag_write_error(err);
 	}
 	if (a->env != NULL)
-		return diag_env_failure(&a->f, a->env->plan.script,
+		return diag_env_failure(&diag, &a->f, a->env->plan.script,
 		                        a->env->plan.file, a->args[0]);
-	return diag_failure(&a->f);
+	return diag_failure(&diag, &a->f);
 }

@@ -15,6 +15,14 @@ enum rs_exit {
  */
 #define RS_MAX_SCRIPTS 5
 
+/*
+ * Times runscript does env's job in a row (a #! line naming env and a
+ * command) before it lets env run: a command that names itself through
+ * env would otherwise go on for ever, as it does, exec after exec,
+ * without runscript.
+ */
+#define RS_MAX_ENV 8
+
 /* ETXTBSY on the final exec is retried this often, sleeping 1, 2, 4 ... ms. */
 #define RS_BUSY_RETRIES 11
 

@@ -77,6 +77,7 @@ load_script(char *buf, size_t n, struct shebang *sb)
 		*i_sep = '\0';
 	sb->interp = i_name;
 	sb->arg = i_arg;
+	sb->end = i_end;
 	return SHEBANG_OK;
 }
 

@@ -26,6 +26,7 @@ enum shebang_result {
 struct shebang {
 	char *interp; /* the interpreter as written; may be empty */
 	char *arg;    /* the optional argument, or NULL */
+	char *end;    /* where the line ends, past trailing blanks */
 };
 
 /*

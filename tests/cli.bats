@@ -270,17 +270,25 @@ dry_run_fails_as_real() {
 	[ ! -e ran ]
 }
 
-@test "-V prints 'runscript' and the version in the file VERSION, exit 0" {
+@test "-V prints 'runscript', the version in the file VERSION, copyright and licence, exit 0" {
 	capture "$RUNSCRIPT" -V
 	want_status 0
-	want_output "runscript $(cat "$ROOT/VERSION")"
+	want_output "runscript $(cat "$ROOT/VERSION")
+Copyright (C) 2026 The runscript authors.
+License ISC: <https://opensource.org/license/isc-license-txt>.
+This is free software: you are free to change and redistribute it.
+There is NO WARRANTY, to the extent permitted by law."
 	want_stderr ''
 }
 
-@test "--version prints 'runscript' and the version in the file VERSION, exit 0" {
+@test "--version prints 'runscript', the version in the file VERSION, copyright and licence, exit 0" {
 	capture "$RUNSCRIPT" --version
 	want_status 0
-	want_output "runscript $(cat "$ROOT/VERSION")"
+	want_output "runscript $(cat "$ROOT/VERSION")
+Copyright (C) 2026 The runscript authors.
+License ISC: <https://opensource.org/license/isc-license-txt>.
+This is free software: you are free to change and redistribute it.
+There is NO WARRANTY, to the extent permitted by law."
 	want_stderr ''
 }
 
@@ -295,8 +303,8 @@ dry_run_fails_as_real() {
 
 @test "unknown short option among known ones: 125" {
 	mktoucher x
-	capture "$RUNSCRIPT" -nSq ./x
-	usage_error "runscript: invalid option -- 'q'"
+	capture "$RUNSCRIPT" -nSk ./x
+	usage_error "runscript: invalid option -- 'k'"
 	[ ! -e ran ]
 }
 

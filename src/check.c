@@ -1,0 +1,142 @@
+/*
+ * --check: scripts linted without running anything. Each file is resolved
+ * as a run resolves it (src/resolve.c), and whatever would make a direct
+ * exec fail, or run otherwise than its author meant, is reported in the
+ * compilers' layout, FILE:LINE: SEVERITY: MESSAGE, with the texts that a
+ * run reports the same problems with (src/diag.c, src/hint.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "path.h"
+
+/* What the kernel, reading BINPRM_BUF_SIZE bytes, makes of a long line. */
+static void
+long_line(struct diag *d, const char *file, const struct rs_level *l)
+{
+	const char *name_end = l->sb.interp + strlen(l->sb.interp);
+
+	if (l->mapped == 0)
+		return;
+	diag_say(d, file, DIAG_ERROR,
+	         name_end - l->buf >= BINPRM_BUF_SIZE
+	                 ? "the #! line is longer than the kernel's 256 "
+	                   "bytes, which cut its interpreter short: a direct "
+	                   "exec fails (ENOEXEC)"
+	                 : "the #! line is longer than the kernel's 256 "
+	                   "bytes, which cut its argument short",
+	         NULL);
+}
+
+/* Whether a #! line gives env one argument that names no command. */
+static int
+env_words(const struct rs_level *l)
+{
+	const char *env = strrchr(l->sb.interp, '/');
+	const char *arg = l->sb.arg;
+
+	return env != NULL && strcmp(env, "/env") == 0 && arg != NULL &&
+	       arg[0] != '-' && strpbrk(arg, " \t") != NULL &&
+	       !rs_path_has(arg, getenv("PATH"));
+}
+
+/* The #! line of file, level l of a chain. */
+static void
+lint_line(struct diag *d, const char *file, const struct rs_level *l)
+{
+	const struct shebang *sb = &l->sb;
+
+	if (sb->end[-1] == '\r')
+		hint_crlf(d, file, DIAG_ERROR);
+	long_line(d, file, l);
+	if (sb->interp[0] != '/' && rs_check_exec(AT_FDCWD, sb->interp) == 0)
+		hint_relative(d, file, sb->interp, DIAG_WARNING);
+	if (env_words(l))
+		hint_env_words(d, file, sb->interp, sb->arg, DIAG_ERROR);
+}
+
+/* The file that level i of p's chain was read from. */
+static const char *
+level_file(const struct rs_plan *p, size_t i)
+{
+	return i == 0 ? p->script : p->level[i - 1].sb.interp;
+}
+
+/*
+ * What a run would fail with at the end of the chain: env's command
+ * missing from PATH, or a #! line that the kernel refuses.
+ */
+static void
+lint_end(struct diag *d, const struct rs_plan *p)
+{
+	/* env's command is its first argument, or -S's first field. */
+	const char *name = p->depth > 0 ? p->level[p->depth - 1].sb.arg : NULL;
+
+	if (p->run == RS_RUN_ENV && !rs_path_has(name, getenv("PATH"))) {
+		struct rs_failure f = {RS_FAULT_MISSING, ENOENT, name, NULL};
+
+		diag_env_failure(d, &f, level_file(p, p->depth - 1), p->file,
+		                 name);
+	} else if (p->run == RS_RUN_SHELL && p->level[p->lines].len >= 2 &&
+	           memcmp(p->level[p->lines].buf, "#!", 2) == 0)
+		diag_say(
+		        d, level_file(p, p->lines), DIAG_ERROR,
+		        "the #! line names no interpreter: a direct exec fails "
+		        "(ENOEXEC)",
+		        NULL);
+}
+
+/*
+ * Checks one file; returns 0, or runscript's own exit status when the
+ * file cannot be checked at all.
+ */
+static int
+check_file(struct diag *d, char *file, unsigned flags)
+{
+	struct rs_failure f = {RS_FAULT_SCRIPT, 0, file, NULL};
+	struct rs_plan p;
+	int err = rs_resolve(AT_FDCWD, file, flags | RS_LINT, &p, &f);
+
+	/* Not there, or not readable: nothing to check, our own failure. */
+	if (err != 0 && f.fault == RS_FAULT_SCRIPT) {
+		struct diag own = {0, d->quiet, 0};
+
+		rs_plan_release(&p);
+		return diag_failure(&own, &f);
+	}
+	if ((f.err = rs_check_exec(AT_FDCWD, file)) != 0) {
+		struct rs_failure x = {RS_FAULT_SCRIPT, f.err, file, NULL};
+
+		diag_failure(d, &x);
+	}
+	if (p.bom)
+		hint_bom(d, file, DIAG_ERROR);
+	for (size_t i = 0; i < p.lines; i++)
+		lint_line(d, level_file(&p, i), &p.level[i]);
+	if (err != 0) {
+		f.err = err;
+		diag_failure(d, &f);
+	} else
+		lint_end(d, &p);
+	rs_plan_release(&p);
+	return 0;
+}
+
+int
+check_files(char *files[], int quiet, int split)
+{
+	struct diag d = {1, quiet, 0};
+	int status = 0;
+
+	for (; *files != NULL; files++) {
+		int own = check_file(&d, *files, split ? RS_SPLIT : 0);
+
+		if (own > status)
+			status = own;
+	}
+	return status != 0 ? status : d.errors != 0;
+}
