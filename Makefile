@@ -41,7 +41,8 @@ SYS_PROG = $(SYS_CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
 # Helpers the tests build: an argv-printing interpreter, a generator of #!
 # lines for the differential test, the race harness. They and the bench
 # programs are built the same way, each from one file.
-TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race
+TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
+              tests/bin/launch
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
 
