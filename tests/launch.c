@@ -5,7 +5,7 @@
  * without it (tests/preload.bats).
  *
  * launch METHOD [-0] [-a ARGV0] [-d DIR] [-D DIR] [-o FILE] [-E] [-i]
- *        [-p PATH] [-P] FILE [ARG]...
+ *        [-p PATH] [-P] [-t SECS] FILE [ARG]...
  *
  * METHOD is execve, execv, execvp, execvpe, execl, execlp, execle,
  * posix_spawn, posix_spawnp, fork-execv (fork, then execv in the child, as
@@ -21,6 +21,9 @@
  *            that take one); it names LAUNCH_ENV for the argv printer
  *   -i       print the process id that should run the program
  *   -p PATH  setenv PATH before the call; -P unsets it
+ *   -t SECS  alarm(SECS) first: a run that hangs (a fifo opened for
+ *            reading, say) dies of SIGALRM instead of hanging the tests;
+ *            the alarm survives exec, so it bounds the program run too
  *
  * Output: an exec that fails prints "launch: METHOD: errno=ENAME" and exits
  * 99. posix_spawn(p) waits for its child, then prints "launch: METHOD:
@@ -105,7 +108,7 @@ usage(const char *msg)
 	fprintf(stderr, "launch: %s\n", msg);
 	fprintf(stderr,
 	        "usage: launch METHOD [-0] [-a ARGV0] [-d DIR] [-D DIR] "
-	        "[-o FILE] [-E] [-i] [-p PATH] [-P] FILE [ARG]...\n");
+	        "[-o FILE] [-E] [-i] [-p PATH] [-P] [-t SECS] FILE [ARG]...\n");
 	exit(EXIT_USAGE);
 }
 
@@ -275,7 +278,7 @@ main(int argc, char *argv[])
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		usage("posix_spawn_file_actions_init failed");
 	/* getopt sees METHOD as the program's name. */
-	while ((c = getopt(argc - 1, argv + 1, "+0a:d:D:o:Eip:P")) != -1) {
+	while ((c = getopt(argc - 1, argv + 1, "+0a:d:D:o:Eip:Pt:")) != -1) {
 		if ((c == 'd' || c == 'D' || c == 'o') && m->kind != SPAWN)
 			usage("-d, -D and -o are for posix_spawn(p) only");
 		switch (c) {
@@ -320,6 +323,9 @@ main(int argc, char *argv[])
 		case 'P':
 			if (unsetenv("PATH") != 0)
 				usage("unsetenv failed");
+			break;
+		case 't':
+			alarm((unsigned)strtoul(optarg, NULL, 10));
 			break;
 		default:
 			usage("bad option");
