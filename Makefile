@@ -5,6 +5,7 @@
 PREFIX    = /usr/local
 BINDIR    = $(PREFIX)/bin
 MANPREFIX = $(PREFIX)/share/man
+LIBDIR    = $(PREFIX)/lib/runscript
 
 # The one place the version is written down.
 VERSION != cat VERSION
@@ -22,21 +23,36 @@ STATIC != [ "$(CC)" = musl-gcc ] && echo -static || true
 # newer compiler with a new warning still builds.
 # POSIX, plus what Linux's libcs add by default (MAP_ANONYMOUS).
 RS_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-              -DRS_VERSION=\"$(VERSION)\"
+              -DRS_VERSION=\"$(VERSION)\" -DRS_LIBDIR=\"$(LIBDIR)\"
 RS_CFLAGS   = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wformat=2 $(WERROR)
 COMPILE     = $(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS)
 LINK        = $(CC) $(STATIC) $(LDFLAGS)
 
-SRC = src/runscript.c src/shebang.c src/resolve.c src/path.c src/exec.c src/diag.c src/quote.c
-OBJ = src/runscript.o src/shebang.o src/resolve.o src/path.o src/exec.o src/diag.o src/quote.o
-HDR = src/runscript.h src/shebang.h src/resolve.h src/path.h src/exec.h src/diag.h src/quote.h
+SRC = src/runscript.c src/shebang.c src/resolve.c src/path.c src/exec.c src/diag.c src/quote.c src/tree.c
+OBJ = src/runscript.o src/shebang.o src/resolve.o src/path.o src/exec.o src/diag.o src/quote.o src/tree.o
+HDR = src/runscript.h src/shebang.h src/resolve.h src/path.h src/exec.h src/diag.h src/quote.h src/tree.h
+
+all: runscript librunscript.so runscript.1
 
 # What runs inside the programs of a --tree must match their libc: the
 # system's, so the system's compiler even where musl-gcc builds runscript.
 SYS_CC  != [ "$(CC)" = musl-gcc ] && echo cc || echo "$(CC)"
 SYS_PROG = $(SYS_CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
            $(LDFLAGS) -pthread -o $@
+
+# librunscript.so, for --tree: the resolver inside every dynamically linked
+# program of a process tree. Only the interposed functions are exported,
+# and every symbol is bound at load, so that nothing is looked up lazily
+# between fork and exec.
+LIB_SRC  = src/preload.c src/shebang.c src/resolve.c src/path.c src/exec.c
+LIB_HDR  = src/runscript.h src/shebang.h src/resolve.h src/path.h src/exec.h
+LIB_FLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -shared \
+            -Wl,-z,now -Wl,-z,relro
+
+librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags
+	$(SYS_CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
+	    $(LIB_FLAGS) $(LDFLAGS) -o $@ $(LIB_SRC)
 
 # Helpers the tests build: an argv-printing interpreter, a generator of #!
 # lines for the differential test, the race harness. They and the bench
@@ -45,8 +61,6 @@ TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
               tests/bin/launch
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
-
-all: runscript runscript.1
 
 runscript: $(OBJ)
 	$(LINK) -o $@ $(OBJ)
@@ -133,26 +147,27 @@ check-sanitize: build/asan/runscript build/valgrind/runscript $(TEST_PROGS)
 # .clang-format; every shell file, and the man page, lint clean.
 # shellcheck's notes (info, style) flag bats' test subshells and the
 # tests' deliberate literal '$(...)' arguments, so warnings and errors fail.
-SH_FILES = tests/run-bats tests/valgrind.sh tests/helper.bash tests/*.bats \
+SH_FILES = tests/run-bats tests/valgrind.sh tests/tidy.sh tests/helper.bash tests/*.bats \
            bench/bench.sh fuzz/run.sh examples/demo.sh .ci/run
 C_FILES  = src/*.c src/*.h tests/*.c bench/*.c fuzz/*.c
+
+# clang-tidy, without its count of the warnings it was told to ignore.
+TIDY = sh tests/tidy.sh
 
 lint: runscript.1
 	cppcheck --enable=warning,style,performance,portability --std=c11 \
 	    --error-exitcode=1 --inline-suppr --quiet $(RS_CPPFLAGS) \
 	    src bench fuzz tests
-	@echo clang-tidy $(SRC) fuzz/fuzz-shebang.c; \
-	    out=`clang-tidy --quiet $(SRC) fuzz/fuzz-shebang.c -- \
-	        $(RS_CPPFLAGS) -std=c11 2>&1`; status=$$?; \
-	    echo "$$out" | grep -v '^[0-9]* warnings generated\.$$' || true; \
-	    exit $$status
+	@$(TIDY) $(SRC) -- $(RS_CPPFLAGS)
+	@$(TIDY) src/preload.c -- $(RS_CPPFLAGS) -D_GNU_SOURCE
+	@$(TIDY) fuzz/fuzz-shebang.c -- $(RS_CPPFLAGS)
 	shellcheck --severity=warning $(SH_FILES)
 	clang-format --dry-run --Werror $(C_FILES)
 	mandoc -Tlint -Wwarning runscript.1
 	@out=`groff -mandoc -ww -z runscript.1 2>&1`; \
 	    if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
-install: runscript runscript.1
+install: runscript librunscript.so runscript.1
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1
 	cp -f runscript $(DESTDIR)$(BINDIR)/runscript
 	chmod 755 $(DESTDIR)$(BINDIR)/runscript

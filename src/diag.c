@@ -185,6 +185,13 @@ diag_bom(const char *file)
 }
 
 int
+diag_cancel(const char *what, const char *text, int err)
+{
+	say(what, text, err != 0 ? strerror(err) : NULL);
+	return RS_EXIT_CANCELED;
+}
+
+int
 diag_setid(void)
 {
 	put("runscript: refusing to run set-uid or set-gid: real and "

@@ -25,6 +25,12 @@ int diag_failure(const struct rs_failure *f);
 /* Warns that file's #! line is hidden behind a byte order mark. */
 void diag_bom(const char *file);
 
+/*
+ * "runscript: WHAT: TEXT", then ": " and strerror(err) when err is not 0,
+ * for a failure of runscript's own. Returns RS_EXIT_CANCELED.
+ */
+int diag_cancel(const char *what, const char *text, int err);
+
 /* The refusal to run set-uid or set-gid. Returns RS_EXIT_CANCELED. */
 int diag_setid(void);
 

@@ -1,9 +1,10 @@
 /*
- * Running a plan: the single execve(2) of runscript, with its retry while
- * the file is busy and execvp(3)'s answer to ENOEXEC.
+ * Running a plan: the single exec (or spawn) of runscript, with its retry
+ * while the file is busy and execvp(3)'s answer to ENOEXEC.
  *
- * Async-signal-safe and reentrant: only system calls (execve, nanosleep,
- * mmap, munmap), memory on the stack or mapped, no writable static data.
+ * Async-signal-safe and reentrant: only the starter's calls and system
+ * calls (nanosleep, mmap, munmap), memory on the stack or mapped, no
+ * writable static data.
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -16,28 +17,30 @@
 #define ARGV_ROOM 64
 
 int
-rs_execve(const char *file, char *const argv[], char *const envp[])
+rs_start(const struct rs_starter *s, const char *file, char *const argv[],
+         char *const envp[])
 {
 	for (int i = 0;; i++) {
 		long ms = 1L << i;
 		struct timespec nap = {ms / 1000, ms % 1000 * 1000000L};
+		int err = s->start(s->ctx, file, argv, envp);
 
-		execve(file, argv, envp);
-		if (errno != ETXTBSY || i == RS_BUSY_RETRIES)
-			return errno;
+		if (err != ETXTBSY || i == RS_BUSY_RETRIES)
+			return err;
 		nanosleep(&nap, NULL);
 	}
 }
 
 static int
-exec_plan(struct rs_plan *p, char *const args[], char *const envp[])
+start_plan(struct rs_plan *p, char *const args[], char *const envp[],
+           const struct rs_starter *s)
 {
 	size_t n = rs_plan_argv(p, args, NULL) + 1;
 	char *room[ARGV_ROOM], **argv = room;
 	int err;
 
 	if (p->run != RS_RUN_SHELL && p->depth == 0)
-		return rs_execve(p->file, args, envp);
+		return rs_start(s, p->file, args, envp);
 	if (n > ARGV_ROOM) {
 		argv = mmap(NULL, n * sizeof *argv, PROT_READ | PROT_WRITE,
 		            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -45,8 +48,8 @@ exec_plan(struct rs_plan *p, char *const args[], char *const envp[])
 			return errno;
 	}
 	rs_plan_argv(p, args, argv);
-	err = rs_execve(p->run == RS_RUN_SHELL ? RS_SHELL : p->file, argv,
-	                envp);
+	err = rs_start(s, p->run == RS_RUN_SHELL ? RS_SHELL : p->file, argv,
+	               envp);
 	if (argv != room)
 		munmap(argv, n * sizeof *argv);
 	return err;
@@ -54,17 +57,18 @@ exec_plan(struct rs_plan *p, char *const args[], char *const envp[])
 
 int
 rs_exec(struct rs_plan *p, char *const args[], char *const envp[],
-        enum rs_enoexec enoexec, struct rs_failure *f)
+        enum rs_enoexec enoexec, const struct rs_starter *s,
+        struct rs_failure *f)
 {
 	const char *file = p->file;
 	int err = ENOEXEC;
 
 	if (p->run != RS_RUN_SHELL)
-		err = exec_plan(p, args, envp);
+		err = start_plan(p, args, envp, s);
 	if (err == ENOEXEC && enoexec == RS_ENOEXEC_SHELL) {
 		p->run = RS_RUN_SHELL;
 		file = RS_SHELL;
-		err = exec_plan(p, args, envp);
+		err = start_plan(p, args, envp, s);
 	}
 	f->fault = RS_FAULT_EXEC;
 	f->err = err;

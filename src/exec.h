@@ -1,4 +1,4 @@
-/* Running a plan: the one execve(2). */
+/* Running a plan: the one execve(2), or the one spawn of a child. */
 #ifndef EXEC_H
 #define EXEC_H
 
@@ -6,23 +6,37 @@
 
 /* What to do when the kernel answers ENOEXEC. */
 enum rs_enoexec {
-	RS_ENOEXEC_FAIL,  /* fail, as execve(2) does */
+	RS_ENOEXEC_FAIL,  /* fail, as execve(2) and posix_spawn(3) do */
 	RS_ENOEXEC_SHELL, /* run RS_SHELL SCRIPT ARG..., as execvp(3) does */
 };
 
 /*
- * execve(2), retried while the file is busy (ETXTBSY): most likely a child
- * that another thread of our parent forked holds it open for writing, and
- * will close it as it execs. Returns only on failure, with an errno.
+ * How a file is started: execve(2) in place, which returns only on
+ * failure, or a spawn, which returns 0 once the child runs. Either way the
+ * result is an errno, and ctx is the caller's.
  */
-int rs_execve(const char *file, char *const argv[], char *const envp[]);
+struct rs_starter {
+	int (*start)(void *ctx, const char *file, char *const argv[],
+	             char *const envp[]);
+	void *ctx;
+};
 
 /*
- * Execs the plan for a script run with args (args[0] being the name it was
- * given as) and the environment envp. Returns only on failure, with an
- * errno and f set. Async-signal-safe: execve, nanosleep, mmap.
+ * Starts file, again while it is busy (ETXTBSY): most likely a child that
+ * another thread of our parent forked holds it open for writing, and will
+ * close it as it execs. Returns what the last start returned.
+ */
+int rs_start(const struct rs_starter *s, const char *file, char *const argv[],
+             char *const envp[]);
+
+/*
+ * Starts the plan for a script run with args (args[0] being the name it
+ * was given as) and the environment envp. Returns 0 once a spawn runs, or
+ * an errno with f set. Async-signal-safe: only the starter's calls,
+ * nanosleep and mmap.
  */
 int rs_exec(struct rs_plan *p, char *const args[], char *const envp[],
-            enum rs_enoexec enoexec, struct rs_failure *f);
+            enum rs_enoexec enoexec, const struct rs_starter *s,
+            struct rs_failure *f);
 
 #endif

@@ -66,9 +66,9 @@ quote_word(FILE *out, const char *s)
 }
 
 int
-print_plan(struct rs_plan *p, char *const args[])
+print_plan(struct rs_plan *p, char *const args[], int preload)
 {
-	const char *file;
+	const char *file, *value;
 	char **argv;
 	size_t n;
 
@@ -83,6 +83,11 @@ print_plan(struct rs_plan *p, char *const args[])
 	if ((argv = malloc((n + 1) * sizeof *argv)) == NULL)
 		return errno;
 	rs_plan_argv(p, args, argv);
+	if (preload && (value = getenv("LD_PRELOAD")) != NULL) {
+		fputs("LD_PRELOAD=", stdout);
+		quote_word(stdout, value);
+		putchar(' ');
+	}
 	/* Pasted into a shell, a bare name would be searched on PATH. */
 	if (strchr(file, '/') == NULL)
 		fputs("./", stdout);

@@ -11,9 +11,10 @@ void quote_word(FILE *out, const char *s);
 
 /*
  * Prints, on one line of standard output, the command that the plan runs
- * for a script run with args, quoted so that a shell runs the same argv.
- * Returns 0, or an errno when it cannot be written.
+ * for a script run with args, quoted so that a shell runs the same argv,
+ * after LD_PRELOAD's assignment when preload is set. Returns 0, or an
+ * errno when it cannot be written.
  */
-int print_plan(struct rs_plan *p, char *const args[]);
+int print_plan(struct rs_plan *p, char *const args[], int preload);
 
 #endif

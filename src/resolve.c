@@ -213,6 +213,16 @@ rs_plan_argv(struct rs_plan *p, char *const args[], char **out)
 }
 
 void
+rs_plan_direct(struct rs_plan *p, const char *path)
+{
+	rs_plan_release(p);
+	p->script = path;
+	p->depth = 0;
+	p->bom = 0;
+	plan(p, RS_RUN_KERNEL, path);
+}
+
+void
 rs_plan_release(struct rs_plan *p)
 {
 	for (size_t d = 0; d <= RS_MAX_SCRIPTS; d++)

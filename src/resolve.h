@@ -76,6 +76,12 @@ int rs_resolve(int dirfd, const char *path, int split, struct rs_plan *p,
  */
 size_t rs_plan_argv(struct rs_plan *p, char *const args[], char **out);
 
+/*
+ * Makes p a plan that leaves path to the kernel: exec it as it is, for the
+ * kernel to answer. For a caller that would rather not report a failure.
+ */
+void rs_plan_direct(struct rs_plan *p, const char *path);
+
 /* Gives back what rs_resolve() mapped for long #! lines. */
 void rs_plan_release(struct rs_plan *p);
 

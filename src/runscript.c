@@ -20,12 +20,14 @@
 #include "path.h"
 #include "quote.h"
 #include "resolve.h"
+#include "tree.h"
 
 extern char **environ;
 
 struct options {
 	int dry_run; /* -n: print the plan instead of running it */
 	int split;   /* -S: split #! arguments at blanks */
+	int tree;    /* --tree: preload librunscript.so for the whole tree */
 };
 
 /* One try at running a file: its plan, or why it failed. */
@@ -38,12 +40,15 @@ struct attempt {
 
 static const char usage_text[] =
         "Usage: runscript [OPTION]... [--] SCRIPT [ARG]...\n"
+        "  or:  runscript --tree [OPTION]... [--] COMMAND [ARG]...\n"
         "Run SCRIPT through the interpreter named on its #! line, exactly as the\n"
         "kernel would, but without the kernel exec'ing SCRIPT itself, so that a\n"
         "script still open for writing somewhere cannot fail with \"Text file busy\".\n"
         "\n"
         "  -n, --dry-run  Print the command that would run, shell-quoted, and exit.\n"
         "  -S, --split    Split each #! argument at spaces and tabs into several.\n"
+        "      --tree     Run COMMAND so that every program it starts, and so on\n"
+        "                 down the tree, runs its scripts this way too.\n"
         "  -h, --help     Display this help and exit.\n"
         "  -V, --version  Output version information and exit.\n"
         "\n"
@@ -71,7 +76,7 @@ bad_option(const char *arg)
 
 	if (optopt == 0)
 		exit(diag_usage("unrecognized option ", arg, strlen(arg), ""));
-	if (strchr("nShV", optopt) != NULL)
+	if (strchr("nSThV", optopt) != NULL)
 		exit(diag_usage("option ", arg, strcspn(arg, "="),
 		                " doesn't allow an argument"));
 	exit(diag_usage("invalid option -- ", &c, 1, ""));
@@ -86,6 +91,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	static const struct option longopts[] = {
 	        {"dry-run", no_argument, NULL, 'n'},
 	        {"split", no_argument, NULL, 'S'},
+	        {"tree", no_argument, NULL, 'T'},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, 'V'},
 	        {NULL, 0, NULL, 0},
@@ -100,6 +106,9 @@ parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case 'S':
 			o->split = 1;
+			break;
+		case 'T':
+			o->tree = 1;
 			break;
 		case 'h':
 			print_and_exit(usage_text);
@@ -116,6 +125,15 @@ parse_options(int argc, char *argv[], struct options *o)
 	return optind;
 }
 
+static int
+execve_in_place(void *ctx, const char *file, char *const argv[],
+                char *const envp[])
+{
+	(void)ctx;
+	execve(file, argv, envp);
+	return errno;
+}
+
 /*
  * Resolves file and, unless this is a dry run, execs what it resolves to.
  * Returns with a plan to print (err 0) or a failure.
@@ -124,12 +142,14 @@ static struct attempt *
 attempt(struct attempt *a, const char *file, char *args[],
         const struct options *o)
 {
+	static const struct rs_starter in_place = {execve_in_place, NULL};
+
 	a->err = rs_resolve(AT_FDCWD, file, o->split, &a->plan, &a->f);
 	if (a->err == 0 && a->plan.bom)
 		diag_bom(file);
 	if (a->err == 0 && !o->dry_run)
 		a->err = rs_exec(&a->plan, args, environ, RS_ENOEXEC_SHELL,
-		                 &a->f);
+		                 &in_place, &a->f);
 	return a;
 }
 
@@ -202,9 +222,10 @@ search(struct attempt slot[3], char *args[], const struct options *o)
 int
 main(int argc, char *argv[])
 {
-	struct options o = {0, 0};
+	struct options o = {0, 0, 0};
 	struct attempt slot[3], *a;
 	char **args = argv + parse_options(argc, argv, &o);
+	int err;
 
 	/*
 	 * Set-uid or set-gid, runscript would run any interpreter a script
@@ -212,14 +233,15 @@ main(int argc, char *argv[])
 	 */
 	if (getuid() != geteuid() || getgid() != getegid())
 		return diag_setid();
+	if (o.tree && (err = tree_preload()) != 0)
+		return err;
 	if (strchr(args[0], '/') != NULL)
 		a = attempt(slot, args[0], args, &o);
 	else
 		a = search(slot, args, &o);
 	/* Only a dry run gets here with a plan. */
 	if (a->err == 0) {
-		int err = print_plan(&a->plan, args);
-
+		err = print_plan(&a->plan, args, o.tree);
 		return err == 0 ? 0 : diag_write_error(err);
 	}
 	return diag_failure(&a->f);
