@@ -4,8 +4,9 @@
  * LD_PRELOAD=librunscript.so can be compared byte for byte with a run
  * without it (tests/preload.bats).
  *
- * launch METHOD [-0] [-a ARGV0] [-d DIR] [-D DIR] [-o FILE] [-E] [-i]
- *        [-p PATH] [-P] [-t SECS] FILE [ARG]...
+ * launch METHOD [-0] [-a ARGV0] [-C FD] [-d DIR] [-D DIR] [-o FILE]
+ *        [-w FILE] [-E] [-i] [-p PATH] [-P] [-t SECS] [-T BYTES]
+ *        FILE [ARG]...
  *
  * METHOD is execve, execv, execvp, execvpe, execl, execlp, execle,
  * posix_spawn, posix_spawnp, fork-execv (fork, then execv in the child, as
@@ -13,17 +14,23 @@
  * argument vector is FILE ARG...; -a replaces its argv[0], -0 passes an
  * empty one (no ARG then).
  *
+ * File actions, for posix_spawn(p) only, applied in the order given:
+ *   -C FD    posix_spawn_file_actions_addclose(FD)
  *   -d DIR   posix_spawn_file_actions_addchdir_np(DIR)
- *   -D DIR   posix_spawn_file_actions_addfchdir_np on DIR opened here
+ *   -D DIR   posix_spawn_file_actions_addfchdir_np on DIR opened here, on
+ *            descriptor 20 (21 for a second -D, ...), close-on-exec
  *   -o FILE  posix_spawn_file_actions_addopen(5, FILE, O_RDONLY)
- *            (file actions apply in the order given; spawn methods only)
+ *   -w FILE  posix_spawn_file_actions_addopen(6, FILE, O_WRONLY | O_CREAT |
+ *            O_TRUNC, 0644)
+ * Others:
  *   -E       pass a small explicit environment instead of environ (methods
  *            that take one); it names LAUNCH_ENV for the argv printer
  *   -i       print the process id that should run the program
  *   -p PATH  setenv PATH before the call; -P unsets it
- *   -t SECS  alarm(SECS) first: a run that hangs (a fifo opened for
+ *   -t SECS  alarm(SECS) when parsed: a run that hangs (a fifo opened for
  *            reading, say) dies of SIGALRM instead of hanging the tests;
  *            the alarm survives exec, so it bounds the program run too
+ *   -T BYTES make the call from a thread whose stack is BYTES long
  *
  * Output: an exec that fails prints "launch: METHOD: errno=ENAME" and exits
  * 99. posix_spawn(p) waits for its child, then prints "launch: METHOD:
@@ -34,6 +41,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,20 +114,10 @@ static void
 usage(const char *msg)
 {
 	fprintf(stderr, "launch: %s\n", msg);
-	fprintf(stderr,
-	        "usage: launch METHOD [-0] [-a ARGV0] [-d DIR] [-D DIR] "
-	        "[-o FILE] [-E] [-i] [-p PATH] [-P] [-t SECS] FILE [ARG]...\n");
+	fprintf(stderr, "usage: launch METHOD [-0] [-a ARGV0] [-C FD] [-d DIR] "
+	                "[-D DIR] [-o FILE] [-w FILE] [-E] [-i] [-p PATH] [-P] "
+	                "[-t SECS] [-T BYTES] FILE [ARG]...\n");
 	exit(EXIT_USAGE);
-}
-
-/* exec_failed: report the errno of a failed exec and exit. */
-static void
-exec_failed(const char *method, int e)
-{
-	char buf[16];
-
-	printf("launch: %s: errno=%s\n", method, errno_name(e, buf));
-	exit(EXIT_EXEC_FAILED);
 }
 
 /* The same from a vfork child: write(2) and _exit(2) only. */
@@ -256,65 +254,157 @@ start_forked(const char *method, const char *file, char *const *v,
 	return pid;
 }
 
+/* One call to make, as the options set it up. */
+struct call {
+	const struct method *m;
+	const char *file;
+	char **v; /* the argument vector, n entries and a NULL */
+	int n;
+	char *const *envp;
+	const posix_spawn_file_actions_t *fa; /* NULL: none */
+	int print_pid;
+};
+
+/* perform: makes the call and reports it; returns launch's exit status. */
+static int
+perform(const struct call *c)
+{
+	const char *name = c->m->name;
+	char buf[16];
+	pid_t pid;
+	int status;
+
+	if (c->m->kind == EXEC) {
+		if (c->print_pid)
+			printf("launch: pid=%ld\n", (long)getpid());
+		fflush(stdout);
+		if (strcmp(name, "execve") == 0)
+			execve(c->file, c->v, c->envp);
+		else if (strcmp(name, "execv") == 0)
+			execv(c->file, c->v);
+		else if (strcmp(name, "execvp") == 0)
+			execvp(c->file, c->v);
+		else if (strcmp(name, "execvpe") == 0)
+			execvpe(c->file, c->v, c->envp);
+		else if (strcmp(name, "execl") == 0)
+			call_execl(0, c->file, c->v, c->n);
+		else if (strcmp(name, "execlp") == 0)
+			call_execl(1, c->file, c->v, c->n);
+		else
+			call_execle(c->file, c->v, c->n, c->envp);
+		printf("launch: %s: errno=%s\n", name, errno_name(errno, buf));
+		return EXIT_EXEC_FAILED;
+	}
+
+	fflush(stdout);
+	if (c->m->kind == SPAWN) {
+		int rc;
+
+		if (strcmp(name, "posix_spawn") == 0)
+			rc = posix_spawn(&pid, c->file, c->fa, NULL, c->v,
+			                 c->envp);
+		else
+			rc = posix_spawnp(&pid, c->file, c->fa, NULL, c->v,
+			                  c->envp);
+		if (rc != 0) {
+			printf("launch: %s: return=%s\n", name,
+			       errno_name(rc, buf));
+			return 0;
+		}
+		status = wait_for(pid);
+		printf("launch: %s: return=0\n", name);
+	} else {
+		pid = start_forked(name, c->file, c->v, c->envp);
+		status = wait_for(pid);
+	}
+	print_status(status);
+	if (c->print_pid)
+		printf("launch: child=%ld\n", (long)pid);
+	return 0;
+}
+
+static void *
+perform_in_thread(void *c)
+{
+	exit(perform(c));
+}
+
 int
 main(int argc, char *argv[])
 {
-	const struct method *m = NULL;
+	struct call call = {.envp = environ};
 	posix_spawn_file_actions_t fa;
-	int have_fa = 0, empty = 0, print_pid = 0, c, n, fd;
-	char *const *envp = environ;
-	const char *argv0 = NULL, *file;
-	char **v;
-	char buf[16];
-	pid_t pid;
+	int empty = 0, opt, fd, next_dir_fd = 20;
+	size_t stack = 0;
+	const char *argv0 = NULL;
 
 	if (argc < 2)
 		usage("no METHOD");
 	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
 		if (strcmp(argv[1], methods[i].name) == 0)
-			m = &methods[i];
-	if (m == NULL)
+			call.m = &methods[i];
+	if (call.m == NULL)
 		usage("unknown METHOD");
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		usage("posix_spawn_file_actions_init failed");
 	/* getopt sees METHOD as the program's name. */
-	while ((c = getopt(argc - 1, argv + 1, "+0a:d:D:o:Eip:Pt:")) != -1) {
-		if ((c == 'd' || c == 'D' || c == 'o') && m->kind != SPAWN)
-			usage("-d, -D and -o are for posix_spawn(p) only");
-		switch (c) {
+	while ((opt = getopt(argc - 1, argv + 1, "+0a:C:d:D:Eio:p:Pt:T:w:")) !=
+	       -1) {
+		if (strchr("CdDow", opt) != NULL) {
+			if (call.m->kind != SPAWN)
+				usage("-C, -d, -D, -o and -w are for "
+				      "posix_spawn(p) only");
+			call.fa = &fa;
+		}
+		switch (opt) {
 		case '0':
 			empty = 1;
 			break;
 		case 'a':
 			argv0 = optarg;
 			break;
+		case 'C':
+			if (posix_spawn_file_actions_addclose(&fa,
+			                                      atoi(optarg)))
+				usage("addclose failed");
+			break;
 		case 'd':
 			if (posix_spawn_file_actions_addchdir_np(&fa, optarg))
 				usage("addchdir_np failed");
-			have_fa = 1;
 			break;
 		case 'D':
-			/* Close-on-exec: the child needs it only to fchdir. */
+			/*
+			 * On a known descriptor, 20 for the first -D, so that
+			 * -C can name it; close-on-exec, as the child needs it
+			 * only to fchdir.
+			 */
 			fd = open(optarg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fd < 0)
+			if (fd < 0 ||
+			    dup3(fd, next_dir_fd, O_CLOEXEC) != next_dir_fd)
 				usage("cannot open the directory of -D");
-			if (posix_spawn_file_actions_addfchdir_np(&fa, fd))
+			close(fd);
+			if (posix_spawn_file_actions_addfchdir_np(
+			            &fa, next_dir_fd++))
 				usage("addfchdir_np failed");
-			have_fa = 1;
 			break;
 		case 'o':
 			if (posix_spawn_file_actions_addopen(&fa, 5, optarg,
 			                                     O_RDONLY, 0))
 				usage("addopen failed");
-			have_fa = 1;
+			break;
+		case 'w':
+			if (posix_spawn_file_actions_addopen(
+			            &fa, 6, optarg,
+			            O_WRONLY | O_CREAT | O_TRUNC, 0644))
+				usage("addopen failed");
 			break;
 		case 'E':
-			if (!m->takes_env)
+			if (!call.m->takes_env)
 				usage("-E is for methods that take envp");
-			envp = explicit_env;
+			call.envp = explicit_env;
 			break;
 		case 'i':
-			print_pid = 1;
+			call.print_pid = 1;
 			break;
 		case 'p':
 			if (setenv("PATH", optarg, 1) != 0)
@@ -327,6 +417,9 @@ main(int argc, char *argv[])
 		case 't':
 			alarm((unsigned)strtoul(optarg, NULL, 10));
 			break;
+		case 'T':
+			stack = (size_t)strtoul(optarg, NULL, 10);
+			break;
 		default:
 			usage("bad option");
 		}
@@ -334,65 +427,28 @@ main(int argc, char *argv[])
 	if (optind + 1 >= argc)
 		usage("no FILE");
 	/* FILE ARG... with its NULL is already a vector: use it in place. */
-	v = argv + 1 + optind;
-	file = v[0];
-	n = argc - 1 - optind;
+	call.v = argv + 1 + optind;
+	call.file = call.v[0];
+	call.n = argc - 1 - optind;
 	if (argv0 != NULL)
-		v[0] = (char *)argv0;
+		call.v[0] = (char *)argv0;
 	if (empty) {
-		if (n != 1)
+		if (call.n != 1)
 			usage("-0 takes no ARG");
-		v = argv + argc; /* argv[argc] is NULL */
-		n = 0;
+		call.v = argv + argc; /* argv[argc] is NULL */
+		call.n = 0;
 	}
-	if ((strcmp(m->name, "execl") == 0 || strcmp(m->name, "execlp") == 0 ||
-	     strcmp(m->name, "execle") == 0) &&
-	    n > MAX_LIST)
+	if (strncmp(call.m->name, "execl", 5) == 0 && call.n > MAX_LIST)
 		usage("too many arguments for the execl family");
+	if (stack != 0) {
+		pthread_attr_t attr;
+		pthread_t t;
 
-	if (m->kind == EXEC) {
-		if (print_pid)
-			printf("launch: pid=%ld\n", (long)getpid());
-		fflush(stdout);
-		if (strcmp(m->name, "execve") == 0)
-			execve(file, v, envp);
-		else if (strcmp(m->name, "execv") == 0)
-			execv(file, v);
-		else if (strcmp(m->name, "execvp") == 0)
-			execvp(file, v);
-		else if (strcmp(m->name, "execvpe") == 0)
-			execvpe(file, v, envp);
-		else if (strcmp(m->name, "execl") == 0)
-			call_execl(0, file, v, n);
-		else if (strcmp(m->name, "execlp") == 0)
-			call_execl(1, file, v, n);
-		else
-			call_execle(file, v, n, envp);
-		exec_failed(m->name, errno);
+		if (pthread_attr_init(&attr) != 0 ||
+		    pthread_attr_setstacksize(&attr, stack) != 0 ||
+		    pthread_create(&t, &attr, perform_in_thread, &call) != 0)
+			usage("cannot start a thread with that stack size");
+		pthread_join(t, NULL);
 	}
-
-	fflush(stdout);
-	if (m->kind == SPAWN) {
-		int rc;
-		const posix_spawn_file_actions_t *fap = have_fa ? &fa : NULL;
-
-		if (strcmp(m->name, "posix_spawn") == 0)
-			rc = posix_spawn(&pid, file, fap, NULL, v, envp);
-		else
-			rc = posix_spawnp(&pid, file, fap, NULL, v, envp);
-		if (rc != 0) {
-			printf("launch: %s: return=%s\n", m->name,
-			       errno_name(rc, buf));
-			return 0;
-		}
-		c = wait_for(pid);
-		printf("launch: %s: return=0\n", m->name);
-	} else {
-		pid = start_forked(m->name, file, v, envp);
-		c = wait_for(pid);
-	}
-	print_status(c);
-	if (print_pid)
-		printf("launch: child=%ld\n", (long)pid);
-	return 0;
+	return perform(&call);
 }
