@@ -58,7 +58,7 @@ librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags
 # lines for the differential test, the race harness. They and the bench
 # programs are built the same way, each from one file.
 TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
-              tests/bin/launch
+              tests/bin/race-sys tests/bin/launch
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
 
@@ -78,8 +78,9 @@ build/flags: FORCE
 	    if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 FORCE:
 
-runscript.1: man/runscript.1.in VERSION
-	sed 's/@VERSION@/$(VERSION)/' man/runscript.1.in >$@
+runscript.1: man/runscript.1.in VERSION build/flags
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    man/runscript.1.in >$@
 
 tests/bin/argv: tests/argv.c build/flags
 	@mkdir -p tests/bin
@@ -95,6 +96,10 @@ tests/bin/race: tests/race.c build/flags
 tests/bin/launch: tests/launch.c build/flags
 	@mkdir -p tests/bin
 	$(SYS_PROG) tests/launch.c
+# The race harness against the system's libc, for runscript --tree.
+tests/bin/race-sys: tests/race.c build/flags
+	@mkdir -p tests/bin
+	$(SYS_PROG) tests/race.c
 bench/bin/exec-cost: bench/exec-cost.c build/flags
 	@mkdir -p bench/bin
 	$(PROG) bench/exec-cost.c
@@ -104,7 +109,7 @@ bench/bin/floor: bench/floor.c build/flags
 
 # TESTS picks the bats files to run: make test TESTS=tests/cli.bats
 TESTS = tests
-test: runscript $(TEST_PROGS)
+test: runscript librunscript.so $(TEST_PROGS)
 	sh tests/run-bats $(TESTS)
 
 # Benchmarks: a table of ratios to direct exec, measured in one run.
@@ -139,9 +144,27 @@ build/valgrind/runscript: $(SRC) $(HDR)
 	@mkdir -p build/valgrind
 	$(VG_CC) $(RS_CPPFLAGS) $(RS_CFLAGS) -O1 -g -o $@ $(SRC)
 
-check-sanitize: build/asan/runscript build/valgrind/runscript $(TEST_PROGS)
+# The preload library's code, linked into a program whose threads spawn
+# scripts at once: under ASan+UBSan, and under helgrind.
+build/asan/spawn-threads: tests/spawn-threads.c $(LIB_SRC) $(LIB_HDR)
+	@mkdir -p build/asan
+	$(SAN_CC) $(RS_CPPFLAGS) -D_GNU_SOURCE $(RS_CFLAGS) $(SAN_FLAGS) \
+	    -pthread -o $@ tests/spawn-threads.c $(LIB_SRC)
+
+build/valgrind/spawn-threads: tests/spawn-threads.c $(LIB_SRC) $(LIB_HDR)
+	@mkdir -p build/valgrind
+	$(VG_CC) $(RS_CPPFLAGS) -D_GNU_SOURCE $(RS_CFLAGS) -O1 -g -pthread \
+	    -o $@ tests/spawn-threads.c $(LIB_SRC)
+
+SAN_PROGS = build/asan/runscript build/valgrind/runscript \
+            build/asan/spawn-threads build/valgrind/spawn-threads
+
+check-sanitize: $(SAN_PROGS) librunscript.so $(TEST_PROGS)
 	RUNSCRIPT_BIN=`pwd`/build/asan/runscript sh tests/run-bats $(TESTS)
 	sh tests/valgrind.sh build/valgrind/runscript tests/bin/argv
+	build/asan/spawn-threads 32 50
+	SPAWN_THREADS_VALGRIND=1 valgrind --tool=helgrind -q \
+	    --error-exitcode=1 build/valgrind/spawn-threads 8 5
 
 # Static analysis and style: the checks are chosen in .clang-tidy and
 # .clang-format; every shell file, and the man page, lint clean.
@@ -168,21 +191,34 @@ lint: runscript.1
 	    if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
 install: runscript librunscript.so runscript.1
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+	    $(DESTDIR)$(MANPREFIX)/man1
 	cp -f runscript $(DESTDIR)$(BINDIR)/runscript
 	chmod 755 $(DESTDIR)$(BINDIR)/runscript
+	cp -f librunscript.so $(DESTDIR)$(LIBDIR)/librunscript.so
+	chmod 644 $(DESTDIR)$(LIBDIR)/librunscript.so
 	cp -f runscript.1 $(DESTDIR)$(MANPREFIX)/man1/runscript.1
 	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/runscript.1
 
+# As packagers expect: the same, without debugging symbols.
+STRIP = strip
+install-strip: install
+	$(STRIP) $(DESTDIR)$(BINDIR)/runscript
+	$(STRIP) --strip-unneeded $(DESTDIR)$(LIBDIR)/librunscript.so
+
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/runscript $(DESTDIR)$(MANPREFIX)/man1/runscript.1
+	rm -f $(DESTDIR)$(BINDIR)/runscript \
+	    $(DESTDIR)$(LIBDIR)/librunscript.so \
+	    $(DESTDIR)$(MANPREFIX)/man1/runscript.1
+	-rmdir $(DESTDIR)$(LIBDIR)
 
 # The race side by side: direct exec fails with "Text file busy", runscript not.
 demo: runscript tests/bin/race
 	sh examples/demo.sh
 
 clean:
-	rm -f runscript runscript.1 $(OBJ)
+	rm -f runscript librunscript.so runscript.1 $(OBJ)
 	rm -rf tests/bin bench/bin fuzz/bin build
 
-.PHONY: all test check-sanitize lint bench demo fuzz install uninstall clean FORCE
+.PHONY: all test check-sanitize lint bench demo fuzz install install-strip \
+        uninstall clean FORCE
