@@ -5,8 +5,8 @@
  * without it (tests/preload.bats).
  *
  * launch METHOD [-0] [-a ARGV0] [-C FD] [-d DIR] [-D DIR] [-o FILE]
- *        [-w FILE] [-E] [-i] [-p PATH] [-P] [-t SECS] [-T BYTES]
- *        FILE [ARG]...
+ *        [-u FD] [-w FILE] [-E] [-i] [-N] [-p PATH] [-P] [-t SECS]
+ *        [-T BYTES] FILE [ARG]...
  *
  * METHOD is execve, execv, execvp, execvpe, execl, execlp, execle,
  * posix_spawn, posix_spawnp, fork-execv (fork, then execv in the child, as
@@ -20,12 +20,15 @@
  *   -D DIR   posix_spawn_file_actions_addfchdir_np on DIR opened here, on
  *            descriptor 20 (21 for a second -D, ...), close-on-exec
  *   -o FILE  posix_spawn_file_actions_addopen(5, FILE, O_RDONLY)
+ *   -u FD    posix_spawn_file_actions_adddup2(1, FD)
  *   -w FILE  posix_spawn_file_actions_addopen(6, FILE, O_WRONLY | O_CREAT |
  *            O_TRUNC, 0644)
  * Others:
  *   -E       pass a small explicit environment instead of environ (methods
  *            that take one); it names LAUNCH_ENV for the argv printer
  *   -i       print the process id that should run the program
+ *   -N       pass posix_spawn(p) no pointer for the pid, then wait for any
+ *            child
  *   -p PATH  setenv PATH before the call; -P unsets it
  *   -t SECS  alarm(SECS) when parsed: a run that hangs (a fifo opened for
  *            reading, say) dies of SIGALRM instead of hanging the tests;
@@ -263,6 +266,7 @@ struct call {
 	char *const *envp;
 	const posix_spawn_file_actions_t *fa; /* NULL: none */
 	int print_pid;
+	int no_pid; /* posix_spawn(p) gets NULL for its pid */
 };
 
 /* perform: makes the call and reports it; returns launch's exit status. */
@@ -299,18 +303,21 @@ perform(const struct call *c)
 	fflush(stdout);
 	if (c->m->kind == SPAWN) {
 		int rc;
+		pid_t *pidp = c->no_pid ? NULL : &pid;
 
 		if (strcmp(name, "posix_spawn") == 0)
-			rc = posix_spawn(&pid, c->file, c->fa, NULL, c->v,
+			rc = posix_spawn(pidp, c->file, c->fa, NULL, c->v,
 			                 c->envp);
 		else
-			rc = posix_spawnp(&pid, c->file, c->fa, NULL, c->v,
+			rc = posix_spawnp(pidp, c->file, c->fa, NULL, c->v,
 			                  c->envp);
 		if (rc != 0) {
 			printf("launch: %s: return=%s\n", name,
 			       errno_name(rc, buf));
 			return 0;
 		}
+		if (c->no_pid)
+			pid = -1; /* any child: launch has only this one */
 		status = wait_for(pid);
 		printf("launch: %s: return=0\n", name);
 	} else {
@@ -348,14 +355,13 @@ main(int argc, char *argv[])
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		usage("posix_spawn_file_actions_init failed");
 	/* getopt sees METHOD as the program's name. */
-	while ((opt = getopt(argc - 1, argv + 1, "+0a:C:d:D:Eio:p:Pt:T:w:")) !=
-	       -1) {
-		if (strchr("CdDow", opt) != NULL) {
-			if (call.m->kind != SPAWN)
-				usage("-C, -d, -D, -o and -w are for "
-				      "posix_spawn(p) only");
+	while ((opt = getopt(argc - 1, argv + 1,
+	                     "+0a:C:d:D:EiNo:p:Pt:T:u:w:")) != -1) {
+		if (strchr("CdDNouw", opt) != NULL && call.m->kind != SPAWN)
+			usage("-C, -d, -D, -N, -o, -u and -w are for "
+			      "posix_spawn(p) only");
+		if (strchr("CdDouw", opt) != NULL)
 			call.fa = &fa;
-		}
 		switch (opt) {
 		case '0':
 			empty = 1;
@@ -392,6 +398,11 @@ main(int argc, char *argv[])
 			                                     O_RDONLY, 0))
 				usage("addopen failed");
 			break;
+		case 'u':
+			if (posix_spawn_file_actions_adddup2(&fa, 1,
+			                                     atoi(optarg)))
+				usage("adddup2 failed");
+			break;
 		case 'w':
 			if (posix_spawn_file_actions_addopen(
 			            &fa, 6, optarg,
@@ -405,6 +416,9 @@ main(int argc, char *argv[])
 			break;
 		case 'i':
 			call.print_pid = 1;
+			break;
+		case 'N':
+			call.no_pid = 1;
 			break;
 		case 'p':
 			if (setenv("PATH", optarg, 1) != 0)

@@ -42,6 +42,9 @@ setup() {
 }
 
 teardown() {
+	if [ -n "${MNT:-}" ] && mountpoint -q "$MNT"; then
+		umount "$MNT"
+	fi
 	exec 9>&- || true
 	if [ -n "${BG:-}" ]; then
 		kill "$BG" 2>/dev/null || true
@@ -332,6 +335,51 @@ lib_as_given() {
 	printf '#!%s -o\n%b' "$d/p" "$SH_BODY" >x
 	chmod 755 x
 	lib_as_given "$d/p" -o ./x A -- ./x A
+}
+
+@test "#! lines of 250 to 262 bytes: as the kernel while it sees the whole line, the whole argument after" {
+	local n m end arg k e bad=0 whole=0 cut=0
+	for end in newline eof; do
+		for ((n = 250; n <= 262; n++)); do
+			# No blank at the argument's ends, which the kernel trims.
+			printf -v arg '%*s' $((n - 6)) ''
+			arg=${arg// /a}
+			if [ "$end" = newline ]; then
+				arg=${arg:1}
+				printf '#!./p %s\n' "$arg" >x
+			else
+				printf '#!./p %s' "$arg" >x
+			fi
+			chmod 755 x
+			[ "$(head -n 1 x | wc -c)" = "$n" ]
+			for m in execve posix_spawn; do
+				launch_run '' "$m" ./x A
+				k="status $status"$'\n'"$output"
+				launch_run '' "$m" ./p "$arg" ./x A
+				e="status $status"$'\n'"$output"
+				if [ "$k" = "$e" ]; then whole=1; else cut=1; fi
+				launch_run "$LIB" "$m" ./x A
+				# Where the kernel ran the whole line, all three agree;
+				# where it did not, the library still passes the line.
+				[ "status $status"$'\n'"$output" = "$e" ] && continue
+				printf '=== %s, a line of %s bytes ending in %s (kernel and vector agree: %s)\n' \
+					"$m" "$n" "$end" "$([ "$k" = "$e" ] && echo yes || echo no)"
+				show_run "with the library"
+				printf -- '--- libc, the vector written out:\n%s\n' "$e"
+				bad=1
+			done
+		done
+	done
+	# The kernel's limit lies inside the range: it ran some lines whole.
+	[ "$whole" = 1 ] && [ "$cut" = 1 ] && return "$bad"
+	echo "the kernel ran whole: $whole, cut short: $cut: the range misses its limit"
+	return 1
+}
+
+@test "an interpreter after 300 blanks: the library runs it, where the kernel gives up" {
+	printf '#!%300s./p -o\n' '' >x
+	chmod 755 x
+	lib_as_given ./p -o ./x A -- ./x A
 }
 
 @test "a #! line over 8191 bytes, with or without a newline: left to the kernel, as libc" {
@@ -643,6 +691,44 @@ lib_as_given() {
 	each "$ALL" ./x A
 }
 
+@test "a symlink loop as the script: ELOOP, also where a PATH search meets it" {
+	mkdir d
+	ln -s la lb
+	ln -s lb la
+	each "$ALL" ./la A
+	oracle_has execve 'errno=ELOOP'
+	ln -s ../la d/x
+	mkdir e
+	mkwhere e/x
+	each "$ALL" -p "$PWD/d:$PWD/e" x A
+	oracle_has execvp 'errno=ELOOP'
+}
+
+@test "a script named by /dev/fd/N" {
+	mkscript x '#!./p -o\n'
+	each "$ALL" /dev/fd/7 A 7<x
+	oracle_has execve 'argv[2]: /dev/fd/7'
+}
+
+@test "a script, or its interpreter, on a noexec mount: EACCES" {
+	[ "$(id -u)" -eq 0 ] || skip "not root: cannot mount a noexec tmpfs"
+	mkdir mnt
+	mount -t tmpfs -o noexec tmpfs mnt 2>mount.err ||
+		skip "cannot mount a noexec tmpfs here: $(cat mount.err)"
+	MNT=$PWD/mnt
+	mkscript mnt/x '#!./p -o\n'
+	cp p mnt/p
+	mkscript y '#!./mnt/p\n'
+	each "$ALL" ./mnt/x A
+	oracle_has execve 'errno=EACCES'
+	each "$ALL" ./y A
+	oracle_has execve 'errno=EACCES'
+	mkdir d
+	mkwhere d/x
+	each "$ALL" -p "$MNT:$PWD/d" x A
+	oracle_has execvp 'argv[1]: d/x'
+}
+
 @test "a file without #!: execve fails with ENOEXEC, execvp runs /bin/sh, posix_spawn returns ENOEXEC" {
 	mkscript x "$SH_BODY"
 	each "$ALL" ./x A 'B C'
@@ -949,6 +1035,29 @@ lib_as_given() {
 	oracle_has posix_spawn 'return=EBADF'
 	each "$SPAWN" -d sub -D . ./x A
 	each "$SPAWN" -D sub -d .. ./x A
+}
+
+@test "posix_spawn with adddup2, before or after an addfchdir on the same descriptor: as libc" {
+	mkdir sub
+	cp p sub/p
+	mkscript sub/x '#!./p -o\n'
+	mkscript x '#!./p -o\n'
+	each "$SPAWN" -u 7 ./x A
+	oracle_has posix_spawn 'fds: 0 1 2 7'
+	# -D opens sub on descriptor 20.
+	each "$SPAWN" -D sub -u 20 ./x A
+	oracle_has posix_spawn 'return=0'
+	each "$SPAWN" -u 20 -D sub ./x A
+	oracle_has posix_spawn 'return=ENOTDIR'
+}
+
+@test "posix_spawn without a pointer for the pid: as libc" {
+	mkscript x '#!./p -o\n'
+	mkscript y "$SH_BODY"
+	each "$SPAWN" -N ./x A
+	oracle_has posix_spawn 'return=0'
+	each "$SPAWN" -N ./y A
+	each "$SPAWN" -N ./nope A
 }
 
 # libc's child runs the file actions, then execs; the library does not start
