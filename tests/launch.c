@@ -5,8 +5,8 @@
  * without it (tests/preload.bats).
  *
  * launch METHOD [-0] [-a ARGV0] [-C FD] [-d DIR] [-D DIR] [-o FILE]
- *        [-u FD] [-w FILE] [-E] [-i] [-N] [-p PATH] [-P] [-t SECS]
- *        [-T BYTES] FILE [ARG]...
+ *        [-u FD] [-w FILE] [-g PGID] [-E] [-Z] [-i] [-N] [-p PATH] [-P]
+ *        [-t SECS] [-T BYTES] FILE [ARG]...
  *
  * METHOD is execve, execv, execvp, execvpe, execl, execlp, execle,
  * posix_spawn, posix_spawnp, fork-execv (fork, then execv in the child, as
@@ -23,9 +23,12 @@
  *   -u FD    posix_spawn_file_actions_adddup2(1, FD)
  *   -w FILE  posix_spawn_file_actions_addopen(6, FILE, O_WRONLY | O_CREAT |
  *            O_TRUNC, 0644)
+ * An attribute, for posix_spawn(p) only:
+ *   -g PGID  POSIX_SPAWN_SETPGROUP with PGID
  * Others:
  *   -E       pass a small explicit environment instead of environ (methods
  *            that take one); it names LAUNCH_ENV for the argv printer
+ *   -Z       pass a NULL environment pointer (methods that take one)
  *   -i       print the process id that should run the program
  *   -N       pass posix_spawn(p) no pointer for the pid, then wait for any
  *            child
@@ -118,8 +121,9 @@ usage(const char *msg)
 {
 	fprintf(stderr, "launch: %s\n", msg);
 	fprintf(stderr, "usage: launch METHOD [-0] [-a ARGV0] [-C FD] [-d DIR] "
-	                "[-D DIR] [-o FILE] [-w FILE] [-E] [-i] [-p PATH] [-P] "
-	                "[-t SECS] [-T BYTES] FILE [ARG]...\n");
+	                "[-D DIR] [-o FILE] [-u FD] [-w FILE] [-g PGID] [-E] "
+	                "[-Z] [-i] [-N] [-p PATH] [-P] [-t SECS] [-T BYTES] "
+	                "FILE [ARG]...\n");
 	exit(EXIT_USAGE);
 }
 
@@ -265,6 +269,7 @@ struct call {
 	int n;
 	char *const *envp;
 	const posix_spawn_file_actions_t *fa; /* NULL: none */
+	const posix_spawnattr_t *attr;        /* NULL: none */
 	int print_pid;
 	int no_pid; /* posix_spawn(p) gets NULL for its pid */
 };
@@ -306,10 +311,10 @@ perform(const struct call *c)
 		pid_t *pidp = c->no_pid ? NULL : &pid;
 
 		if (strcmp(name, "posix_spawn") == 0)
-			rc = posix_spawn(pidp, c->file, c->fa, NULL, c->v,
+			rc = posix_spawn(pidp, c->file, c->fa, c->attr, c->v,
 			                 c->envp);
 		else
-			rc = posix_spawnp(pidp, c->file, c->fa, NULL, c->v,
+			rc = posix_spawnp(pidp, c->file, c->fa, c->attr, c->v,
 			                  c->envp);
 		if (rc != 0) {
 			printf("launch: %s: return=%s\n", name,
@@ -341,6 +346,7 @@ main(int argc, char *argv[])
 {
 	struct call call = {.envp = environ};
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	int empty = 0, opt, fd, next_dir_fd = 20;
 	size_t stack = 0;
 	const char *argv0 = NULL;
@@ -352,14 +358,18 @@ main(int argc, char *argv[])
 			call.m = &methods[i];
 	if (call.m == NULL)
 		usage("unknown METHOD");
-	if (posix_spawn_file_actions_init(&fa) != 0)
-		usage("posix_spawn_file_actions_init failed");
+	if (posix_spawn_file_actions_init(&fa) != 0 ||
+	    posix_spawnattr_init(&attr) != 0)
+		usage("cannot initialize posix_spawn's file actions or "
+		      "attributes");
 	/* getopt sees METHOD as the program's name. */
 	while ((opt = getopt(argc - 1, argv + 1,
-	                     "+0a:C:d:D:EiNo:p:Pt:T:u:w:")) != -1) {
-		if (strchr("CdDNouw", opt) != NULL && call.m->kind != SPAWN)
-			usage("-C, -d, -D, -N, -o, -u and -w are for "
+	                     "+0a:C:d:D:Eg:iNo:p:Pt:T:u:w:Z")) != -1) {
+		if (strchr("CdDgNouw", opt) != NULL && call.m->kind != SPAWN)
+			usage("-C, -d, -D, -g, -N, -o, -u and -w are for "
 			      "posix_spawn(p) only");
+		if ((opt == 'E' || opt == 'Z') && !call.m->takes_env)
+			usage("-E and -Z are for methods that take envp");
 		if (strchr("CdDouw", opt) != NULL)
 			call.fa = &fa;
 		switch (opt) {
@@ -410,9 +420,17 @@ main(int argc, char *argv[])
 				usage("addopen failed");
 			break;
 		case 'E':
-			if (!call.m->takes_env)
-				usage("-E is for methods that take envp");
 			call.envp = explicit_env;
+			break;
+		case 'Z':
+			call.envp = NULL;
+			break;
+		case 'g':
+			if (posix_spawnattr_setflags(&attr,
+			                             POSIX_SPAWN_SETPGROUP) ||
+			    posix_spawnattr_setpgroup(&attr, atoi(optarg)))
+				usage("cannot set the process group attribute");
+			call.attr = &attr;
 			break;
 		case 'i':
 			call.print_pid = 1;
@@ -455,12 +473,12 @@ main(int argc, char *argv[])
 	if (strncmp(call.m->name, "execl", 5) == 0 && call.n > MAX_LIST)
 		usage("too many arguments for the execl family");
 	if (stack != 0) {
-		pthread_attr_t attr;
+		pthread_attr_t tattr;
 		pthread_t t;
 
-		if (pthread_attr_init(&attr) != 0 ||
-		    pthread_attr_setstacksize(&attr, stack) != 0 ||
-		    pthread_create(&t, &attr, perform_in_thread, &call) != 0)
+		if (pthread_attr_init(&tattr) != 0 ||
+		    pthread_attr_setstacksize(&tattr, stack) != 0 ||
+		    pthread_create(&t, &tattr, perform_in_thread, &call) != 0)
 			usage("cannot start a thread with that stack size");
 		pthread_join(t, NULL);
 	}

@@ -463,6 +463,15 @@ lib_as_given() {
 	oracle_has execvpe 'env LAUNCH_ENV: explicit'
 }
 
+@test "a NULL environment pointer: as libc" {
+	mkscript x '#!./p -o\n'
+	mkscript y "$SH_BODY"
+	each "$WITH_ENVP" -Z ./x A
+	oracle_has execve 'argv[1]: -o'
+	each "$WITH_ENVP" -Z ./y A
+	oracle_has execvpe 'from-sh'
+}
+
 @test "the caller's environment reaches the interpreter" {
 	mkscript x '#!./p -o\n'
 	export ARGV_ENV=LAUNCH_ENV LAUNCH_ENV='from environ'
@@ -1060,19 +1069,34 @@ lib_as_given() {
 	each "$SPAWN" -N ./nope A
 }
 
-# libc's child runs the file actions, then execs; the library does not start
-# the child at all for a file it finds missing, so a file action's failure
-# (here ENOTDIR) is not the answer.
-@test "posix_spawn(p): a failing file action's error wins over a missing file" {
+# libc's child applies the attributes and runs the file actions, then
+# execs; the library does not start the child at all for a file it finds
+# missing, so the error of a failing action (ENOTDIR) or attribute (EPERM,
+# joining process group 1) is not the answer.
+@test "posix_spawn(p): a failing file action's or attribute's error wins over a missing file" {
 	local m
 	mkdir d
 	for m in $SPAWN; do
 		same_or_known "launch: $m: return=ENOENT" "$m" -o p/x ./nope A
 		oracle_has "$m" 'return=ENOTDIR'
+		same_or_known "launch: $m: return=ENOENT" "$m" -g 1 ./nope A
+		oracle_has "$m" 'return=EPERM'
 	done
 	same_or_known "launch: posix_spawnp: return=ENOENT" posix_spawnp -p "$PWD/d" -o p/x nope A
 	oracle_has posix_spawnp 'return=ENOTDIR'
-	skip_if_known "posix_spawn(p) of a missing file with a failing file action: ENOENT, where libc returns the action's error"
+	same_or_known "launch: posix_spawnp: return=ENOENT" posix_spawnp -p "$PWD/d" -g 1 nope A
+	oracle_has posix_spawnp 'return=EPERM'
+	skip_if_known "posix_spawn(p) of a missing file with a failing file action or attribute: ENOENT, where libc returns the action's or attribute's error"
+}
+
+@test "posix_spawn(p) with a process group attribute: as libc, whether it fails or not" {
+	mkscript x '#!./p -o\n'
+	mkscript y "$SH_BODY"
+	each "$SPAWN" -g 0 ./x A
+	oracle_has posix_spawn 'return=0'
+	each "$SPAWN" -g 1 ./x A
+	oracle_has posix_spawn 'return=EPERM'
+	each "$SPAWN" -g 1 ./y A
 }
 
 # The same as seen from the file system: the file that a file action
