@@ -236,11 +236,12 @@ start_forked(const char *method, const char *file, char *const *v,
              char *const *envp)
 {
 	pid_t pid;
-	char buf[16];
 
 	if (strcmp(method, "fork-execv") == 0) {
 		pid = fork();
 		if (pid == 0) {
+			char buf[16];
+
 			execv(file, v);
 			printf("launch: %s: errno=%s\n", method,
 			       errno_name(errno, buf));
@@ -280,7 +281,7 @@ perform(const struct call *c)
 {
 	const char *name = c->m->name;
 	char buf[16];
-	pid_t pid;
+	pid_t pid = -1;
 	int status;
 
 	if (c->m->kind == EXEC) {

@@ -53,18 +53,18 @@ teardown() {
 }
 
 # launch_run PRELOAD METHOD ARG...: launch METHOD ARG..., with
-# LD_PRELOAD=PRELOAD unless PRELOAD is empty; sets status, output and
-# stderr. Descriptor 9, which tests hold a file open with, and bats' 3 and 4
-# are not passed on.
+# LD_PRELOAD=PRELOAD unless PRELOAD is empty, through the command in RUNNER
+# if any (unprivileged); sets status, output and stderr. Descriptor 9, which
+# tests hold a file open with, and bats' 3 and 4 are not passed on.
+RUNNER=()
 launch_run() {
 	local preload=$1 method=$2 err=$BATS_TEST_TMPDIR/.launch-stderr
+	local -a env=()
 	shift 2
+	# env sets LD_PRELOAD for launch alone, not for the RUNNER before it.
+	[ -z "$preload" ] || env=(env LD_PRELOAD="$preload")
 	status=0
-	if [ -n "$preload" ]; then
-		output=$(LD_PRELOAD=$preload "$LAUNCH" "$method" -t "$ALARM" "$@" 2>"$err" 3>&- 4>&- 9>&-) || status=$?
-	else
-		output=$("$LAUNCH" "$method" -t "$ALARM" "$@" 2>"$err" 3>&- 4>&- 9>&-) || status=$?
-	fi
+	output=$("${RUNNER[@]}" "${env[@]}" "$LAUNCH" "$method" -t "$ALARM" "$@" 2>"$err" 3>&- 4>&- 9>&-) || status=$?
 	stderr=$(<"$err")
 	rm -f "$err"
 }
@@ -762,28 +762,45 @@ lib_as_given() {
 	oracle_has execvp 'by-sh'
 }
 
-@test "an execute-only script run by an unprivileged user: as libc" {
+# as_nobody: run the launches of this test as nobody when root, or skip.
+as_nobody() {
 	open_for_nobody
+	unprivileged test -x "$LAUNCH" && unprivileged test -r "$LIB" ||
+		skip "nobody cannot reach $LAUNCH or $LIB"
+	RUNNER=(unprivileged)
+}
+
+@test "an execute-only script, interpreter or script in a chain, run by an unprivileged user: as libc" {
+	as_nobody
 	mkfile x 111 '#!./p\n'
 	if unprivileged test -r x; then
 		skip "the unprivileged user can still read a mode 111 file"
 	fi
-	mkdir nb
-	cp "$LAUNCH" "$LIB" nb/
-	chmod -R o+rX nb
-	local m ostatus oout lib
-	lib=$PWD/nb/$(basename "$LIB")
-	for m in $ALL; do
-		capture unprivileged nb/launch "$m" -t "$ALARM" ./x A
-		ostatus=$status oout=$output
-		capture unprivileged env LD_PRELOAD="$lib" nb/launch "$m" -t "$ALARM" ./x A
-		if [ "$status" != "$ostatus" ] || [ "$output" != "$oout" ]; then
-			printf '%s: without the library: status %s\n%s\n' "$m" "$ostatus" "$oout"
-			show_run "with the library"
-			return 1
-		fi
-	done
-	[ "$ostatus" = 0 ]
+	each "$ALL" ./x A
+	oracle_has execve 'status 0'
+	cp p q
+	chmod 111 q
+	mkscript y '#!./q -y\n'
+	each "$ALL" ./y A
+	oracle_has execve 'argv[0]: ./q'
+	mkscript z '#!./x -z\n'
+	each "$ALL" ./z A
+}
+
+@test "a PATH directory the user cannot search: skipped, EACCES if nothing else is found" {
+	as_nobody
+	mkdir -p d1 d2 d3
+	mkwhere d1/x
+	mkwhere d2/x
+	chmod 700 d1
+	unprivileged test -x d1 && skip "nobody can still search a mode 700 directory"
+	each "$ALL" -p "$PWD/d1:$PWD/d2" x A
+	oracle_has execvp 'argv[1]: d2/x'
+	each "$ALL" -p "$PWD/d1:$PWD/d3" x A
+	oracle_has execvp 'errno=EACCES'
+	each "$ALL" -p "$PWD/d3:$PWD/d1" x A
+	oracle_has posix_spawnp 'return=EACCES'
+	each "$ALL" d1/x A
 }
 
 # --- PATH search (the p functions; the others take the name as a path) ---
