@@ -29,9 +29,12 @@ RS_CFLAGS   = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 COMPILE     = $(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS)
 LINK        = $(CC) $(STATIC) $(LDFLAGS)
 
-SRC = src/runscript.c src/shebang.c src/resolve.c src/path.c src/exec.c src/diag.c src/quote.c src/tree.c
-OBJ = src/runscript.o src/shebang.o src/resolve.o src/path.o src/exec.o src/diag.o src/quote.o src/tree.o
-HDR = src/runscript.h src/shebang.h src/resolve.h src/path.h src/exec.h src/diag.h src/quote.h src/tree.h
+SRC = src/runscript.c src/shebang.c src/resolve.c src/path.c src/exec.c src/diag.c src/quote.c src/tree.c src/binfmt.c \
+      src/attempt.c
+OBJ = src/runscript.o src/shebang.o src/resolve.o src/path.o src/exec.o src/diag.o src/quote.o src/tree.o src/binfmt.o \
+      src/attempt.o
+HDR = src/runscript.h src/shebang.h src/resolve.h src/path.h src/exec.h src/diag.h src/quote.h src/tree.h src/binfmt.h \
+      src/attempt.h
 
 all: runscript librunscript.so runscript.1
 
@@ -45,8 +48,10 @@ SYS_PROG = $(SYS_CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
 # program of a process tree. Only the interposed functions are exported,
 # and every symbol is bound at load, so that nothing is looked up lazily
 # between fork and exec.
-LIB_SRC  = src/preload.c src/shebang.c src/resolve.c src/path.c src/exec.c
-LIB_HDR  = src/runscript.h src/shebang.h src/resolve.h src/path.h src/exec.h
+LIB_SRC  = src/preload.c src/shebang.c src/resolve.c src/binfmt.c src/path.c \
+           src/exec.c
+LIB_HDR  = src/runscript.h src/shebang.h src/resolve.h src/binfmt.h \
+           src/path.h src/exec.h
 LIB_FLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -shared \
             -Wl,-z,now -Wl,-z,relro
 

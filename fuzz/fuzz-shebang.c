@@ -113,10 +113,15 @@ check_split(const char *arg)
 	char **fields;
 
 	memcpy(copy, arg, len + 1);
-	n = shebang_split(copy, NULL);
+	n = shebang_split(copy);
 	fields = malloc((n + 1) * sizeof *fields);
-	if (shebang_split(copy, fields) != n)
-		abort();
+	for (size_t i = 0; i < n; i++) {
+		fields[i] = shebang_field(
+		        i == 0 ? copy
+		               : fields[i - 1] + strlen(fields[i - 1]) + 1);
+		if (fields[i] > copy + len)
+			abort();
+	}
 	for (size_t i = 0; i < n; i++) {
 		size_t flen = strlen(fields[i]);
 

@@ -3,11 +3,14 @@
  * message has the same prefix and the user's bytes are escaped alike.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
+#include "binfmt.h"
 #include "diag.h"
 #include "quote.h"
 
@@ -89,12 +92,16 @@ hint_access(const char *file)
 		say(file, "hint: it is a directory", NULL);
 	else if (!S_ISREG(st.st_mode))
 		say(file, "hint: it is not a regular file", NULL);
+	else if (statvfs(file, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
+		say(file, "hint: its file system is mounted noexec", NULL);
 	else if ((st.st_mode & 0111) == 0)
 		hint_command(file,
 		             "it is not executable; make it so with: chmod +x");
-	else if (statvfs(file, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
-		say(file, "hint: its file system is mounted noexec", NULL);
 }
+
+static const char crlf_hint[] =
+        "the #! line ends in a carriage return (DOS line endings); convert "
+        "the file with: sed -i 's/\\r$//'";
 
 /* The hints for an interpreter that cannot be run. */
 static void
@@ -105,11 +112,46 @@ hint_interp(const char *file, const char *interp, int err)
 	if (n == 0)
 		say(file, "hint: the #! line names no interpreter", NULL);
 	else if (interp[n - 1] == '\r')
-		hint_command(file, "the #! line ends in a carriage return "
-		                   "(DOS line endings); convert the file "
-		                   "with: sed -i 's/\\r$//'");
-	else if (err == EACCES)
+		hint_command(file, crlf_hint);
+	else if (err == ENOENT && strchr(interp, '/') == NULL) {
+		about(file);
+		put("hint: the kernel does not search PATH for '");
+		put_escaped(interp, (size_t)-1);
+		put("': write its absolute path, or #!/usr/bin/env ");
+		put_escaped(interp, (size_t)-1);
+		putc('\n', stderr);
+	} else if (err == EACCES)
 		hint_access(interp);
+}
+
+/* The hint to write ./name for a name that PATH lacks but "." has. */
+static void
+hint_here(const char *name)
+{
+	if (access(name, F_OK) != 0)
+		return;
+	about(name);
+	put("hint: to run the file in the current directory, write ./");
+	quote_word(stderr, name);
+	putc('\n', stderr);
+}
+
+/* A failure to exec file, for want of the ELF interpreter it names. */
+static int
+missing_loader(const char *file)
+{
+	char loader[PATH_MAX];
+
+	if (elf_interp(file, loader, sizeof loader) == NULL ||
+	    access(loader, F_OK) == 0)
+		return 0;
+	about(file);
+	put("ELF interpreter '");
+	put_escaped(loader, (size_t)-1);
+	put("': ");
+	put(strerror(ENOENT));
+	putc('\n', stderr);
+	return 1;
 }
 
 int
@@ -139,6 +181,9 @@ diag_failure(const struct rs_failure *f)
 	switch (f->fault) {
 	case RS_FAULT_SCRIPT:
 	case RS_FAULT_EXEC:
+		if (f->fault == RS_FAULT_EXEC && f->err == ENOENT &&
+		    missing_loader(f->file))
+			break;
 		about(f->file);
 		put(why);
 		if (f->err == ETXTBSY)
@@ -170,9 +215,53 @@ diag_failure(const struct rs_failure *f)
 		break;
 	case RS_FAULT_MISSING:
 		say(f->file, "command not found", NULL);
+		hint_here(f->file);
 		break;
 	}
 	return f->err == ENOENT ? RS_EXIT_NOT_FOUND : RS_EXIT_CANNOT_RUN;
+}
+
+int
+diag_env_failure(const struct rs_failure *f, const char *script,
+                 const char *env, const char *name)
+{
+	size_t n = strlen(name);
+	int status = RS_EXIT_NOT_FOUND;
+
+	if (f->fault == RS_FAULT_MISSING) {
+		about(script);
+		put(env);
+		putc(' ', stderr);
+		put_escaped(name, n);
+		put(": command not found\n");
+	} else {
+		status = diag_failure(f);
+		about(script);
+		put("its #! line runs ");
+		put_escaped(name, n);
+		put(" through ");
+		put_escaped(env, (size_t)-1);
+		putc('\n', stderr);
+	}
+	if (n > 0 && name[n - 1] == '\r')
+		hint_command(script, crlf_hint);
+	return status;
+}
+
+void
+diag_env_words(const char *script, const char *env, const char *arg)
+{
+	about(script);
+	put("hint: ");
+	put_escaped(env, (size_t)-1);
+	put(" will look for one command named '");
+	put_escaped(arg, (size_t)-1);
+	put("', which is not on PATH; to split it into words, run runscript "
+	    "-S, or write #!");
+	put_escaped(env, (size_t)-1);
+	put(" -S ");
+	put_escaped(arg, (size_t)-1);
+	putc('\n', stderr);
 }
 
 void
@@ -182,6 +271,8 @@ diag_bom(const char *file)
 	    "warning: a UTF-8 byte order mark precedes '#!', so the #! line "
 	    "is ignored and " RS_SHELL " runs it",
 	    NULL);
+	hint_command(file,
+	             "remove the mark with: sed -i '1s/^\\xEF\\xBB\\xBF//'");
 }
 
 int

@@ -22,6 +22,19 @@ int diag_usage(const char *before, const char *word, size_t len,
 /* Why f failed, and a hint when one helps. Returns 126 or 127. */
 int diag_failure(const struct rs_failure *f);
 
+/*
+ * Why f failed, for the command name that the #! line of script gave to
+ * env, which runscript ran for env. Returns 126 or 127, as env would.
+ */
+int diag_env_failure(const struct rs_failure *f, const char *script,
+                     const char *env, const char *name);
+
+/*
+ * Warns that env, named on script's #! line, is to look for one command
+ * whose name has blanks, which is nowhere on PATH.
+ */
+void diag_env_words(const char *script, const char *env, const char *arg);
+
 /* Warns that file's #! line is hidden behind a byte order mark. */
 void diag_bom(const char *file);
 

@@ -63,6 +63,9 @@ rs_exec(struct rs_plan *p, char *const args[], char *const envp[],
 	const char *file = p->file;
 	int err = ENOEXEC;
 
+	/* Not doing env's job, a caller has env run, as the kernel would. */
+	if (p->run == RS_RUN_ENV)
+		p->run = RS_RUN_EXEC;
 	if (p->run != RS_RUN_SHELL)
 		err = start_plan(p, args, envp, s);
 	if (err == ENOEXEC && enoexec == RS_ENOEXEC_SHELL) {

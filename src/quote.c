@@ -42,12 +42,24 @@ dollar_quote(FILE *out, const char *s)
 	putc('\'', out);
 }
 
-void
-quote_word(FILE *out, const char *s)
+/* Whether a shell reads s, as a command's first word, as an assignment. */
+static int
+assignment(const char *s)
+{
+	size_t n =
+	        strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                  "0123456789_");
+
+	return n > 0 && (*s < '0' || *s > '9') && s[n] == '=';
+}
+
+/* quote_word(), with quotes even for a plain word when bare is not set. */
+static void
+quote(FILE *out, const char *s, int bare)
 {
 	const char *p;
 
-	if (*s != '\0' && strspn(s, plain) == strlen(s)) {
+	if (bare && *s != '\0' && strspn(s, plain) == strlen(s)) {
 		fputs(s, out);
 		return;
 	}
@@ -63,6 +75,12 @@ quote_word(FILE *out, const char *s)
 		else
 			putc(*p, out);
 	putc('\'', out);
+}
+
+void
+quote_word(FILE *out, const char *s)
+{
+	quote(out, s, 1);
 }
 
 int
@@ -88,10 +106,13 @@ print_plan(struct rs_plan *p, char *const args[], int preload)
 		quote_word(stdout, value);
 		putchar(' ');
 	}
-	/* Pasted into a shell, a bare name would be searched on PATH. */
+	/*
+	 * Pasted into a shell, a bare name would be searched on PATH, and
+	 * NAME=... would be an assignment.
+	 */
 	if (strchr(file, '/') == NULL)
 		fputs("./", stdout);
-	quote_word(stdout, file);
+	quote(stdout, file, !assignment(file));
 	for (size_t i = 1; i < n; i++) {
 		putchar(' ');
 		quote_word(stdout, argv[i]);

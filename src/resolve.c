@@ -13,18 +13,20 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "binfmt.h"
 #include "resolve.h"
 
 static int
-fail(struct rs_failure *f, enum rs_fault fault, int err, const char *file,
-     const char *interp)
+fail(struct rs_failure *f, enum rs_fault fault, int err, const char *at_fault,
+     const char *named)
 {
 	f->fault = fault;
 	f->err = err;
-	f->file = file;
-	f->interp = interp;
+	f->file = at_fault;
+	f->interp = named;
 	return err;
 }
 
@@ -36,24 +38,31 @@ plan(struct rs_plan *p, enum rs_run run, const char *file)
 	return 0;
 }
 
-/* The checks of the kernel's open_exec() on a file about to be exec'd. */
+/*
+ * Whether the caller may exec file as the kernel's exec checks it: with
+ * the effective ids and capabilities (faccessat2's AT_EACCESS), where
+ * access(2) would take the real ones. Kernels before 5.8 lack faccessat2:
+ * access(2) is the nearest there. A noexec mount answers EACCES.
+ */
 static int
-check_exec(int dirfd, const char *file)
+may_exec(int dirfd, const char *file)
 {
-	struct stat st;
+#ifdef SYS_faccessat2
+	if (syscall(SYS_faccessat2, dirfd, file, X_OK, AT_EACCESS) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return errno;
+#endif
+	return faccessat(dirfd, file, X_OK, 0) == 0 ? 0 : errno;
+}
 
-	/*
-	 * The kernel takes an empty interpreter name as it is, and its
-	 * lookup ends at the current directory, which cannot be exec'd.
-	 */
-	if (fstatat(dirfd, *file != '\0' ? file : ".", &st, 0) == -1)
-		return errno;
-	if (!S_ISREG(st.st_mode))
+/* The checks of the kernel's open_exec(), on what st describes. */
+static int
+check_exec(int dirfd, const char *file, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
 		return EACCES;
-	/* This also answers EACCES for a file on a noexec mount. */
-	if (faccessat(dirfd, file, X_OK, 0) == -1)
-		return errno;
-	return 0;
+	return may_exec(dirfd, file);
 }
 
 /*
@@ -86,19 +95,47 @@ read_long_line(int fd, struct rs_level *l)
 	return read_upto(fd, l, SHEBANG_LINE_MAX + 1);
 }
 
-/* Reads what the kernel reads of file, and the rest of a long #! line. */
+/*
+ * Checks file as the kernel would before exec'ing it, and reads what the
+ * kernel reads of it (want bytes), and the rest of a long #! line. It is opened
+ * first and then checked, so that what is checked is what is read, and opened
+ * without waiting, as a FIFO would have it wait for a writer. Returns 0,
+ * an errno, or RS_UNREAD for a file that may be exec'd but not read here.
+ * With lint set, a regular file is read even if it may not be exec'd.
+ */
+#define RS_UNREAD (-1)
 static int
-read_head(int dirfd, const char *file, struct rs_level *l)
+load(int dirfd, const char *file, struct rs_level *l, size_t want, int lint)
 {
+	struct stat st;
 	int fd, err;
 
 	l->buf = l->head;
 	l->len = 0;
-	fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd == -1)
-		return errno;
-	err = read_upto(fd, l, BINPRM_BUF_SIZE);
-	if (err == 0 && shebang_needs_more(l->buf, l->len))
+	/*
+	 * The kernel takes an empty interpreter name as it is, and its
+	 * lookup ends at the current directory, which cannot be exec'd.
+	 */
+	if (*file == '\0')
+		file = ".";
+	fd = openat(dirfd, file, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1) {
+		/* Unreadable, or no descriptor left: the kernel may still. */
+		err = errno;
+		if (err != EACCES && err != EMFILE && err != ENFILE)
+			return err;
+		if (fstatat(dirfd, file, &st, 0) == -1)
+			return errno;
+		err = check_exec(dirfd, file, &st);
+		return err != 0 ? err : RS_UNREAD;
+	}
+	if (fstat(fd, &st) == -1)
+		err = errno;
+	else if ((err = check_exec(dirfd, file, &st)) == EACCES && lint &&
+	         S_ISREG(st.st_mode))
+		err = 0;
+	if (err == 0 && want > 0 && (err = read_upto(fd, l, want)) == 0 &&
+	    shebang_needs_more(l->buf, l->len))
 		err = read_long_line(fd, l);
 	close(fd);
 	return err;
@@ -110,39 +147,96 @@ starts_with(const struct rs_level *l, const char *magic, size_t n)
 	return l->len >= n && memcmp(l->buf, magic, n) == 0;
 }
 
-/* The end of the chain: a file without #!, for the kernel to load. */
+/*
+ * Whether a #! line runs env on a plain command name: no option, no
+ * assignment, no blank but those -S split at. That runscript can run as
+ * env would, with execvp(3), sparing an exec; env runs anything else.
+ */
+static int
+env_command(const struct rs_level *l)
+{
+	const char *name = l->sb.arg;
+
+	if (strcmp(l->sb.interp, "/usr/bin/env") != 0 &&
+	    strcmp(l->sb.interp, "/bin/env") != 0)
+		return 0;
+	return name != NULL && *name != '\0' && *name != '-' &&
+	       strpbrk(name, " \t=") == NULL;
+}
+
+/*
+ * The end of the chain: a file without #!, which the kernel loads itself
+ * or refuses with ENOEXEC, when that can be told without exec'ing it.
+ */
 static int
 end_of_chain(struct rs_plan *p, const struct rs_level *l, const char *file)
 {
 	p->bom = p->depth == 0 && starts_with(l, "\357\273\277#!", 5);
-	if (starts_with(l, "\177ELF", 4))
+	switch (binfmt_of(file, l->buf, l->len)) {
+	case BINFMT_LOADED:
 		return plan(p, RS_RUN_EXEC, file);
-	return plan(p, RS_RUN_KERNEL, file);
+	case BINFMT_ENOEXEC:
+		return plan(p, RS_RUN_SHELL, p->script);
+	default:
+		return plan(p, RS_RUN_KERNEL, file);
+	}
+}
+
+/*
+ * The file a #! line names after the last the kernel would load: checked,
+ * as the kernel opens it, then ELOOP.
+ */
+static int
+too_deep(int dirfd, struct rs_plan *p, struct rs_failure *f, const char *by,
+         const char *file)
+{
+	struct rs_level next;
+	int err = load(dirfd, file, &next, 0, 0);
+
+	if (err != 0 && err != RS_UNREAD)
+		return fail(f, RS_FAULT_INTERP, err, by, file);
+	return fail(f, RS_FAULT_LOOP, ELOOP, p->script, NULL);
+}
+
+/* A chain that ends in env, given a command name: env is checked only. */
+static int
+env_plan(int dirfd, struct rs_plan *p, struct rs_failure *f, const char *by,
+         const char *file)
+{
+	struct rs_level next;
+	int err = load(dirfd, file, &next, 0, 0);
+
+	if (err != 0 && err != RS_UNREAD)
+		return fail(f, RS_FAULT_INTERP, err, by, file);
+	p->depth++;
+	return plan(p, RS_RUN_ENV, file);
 }
 
 int
-rs_resolve(int dirfd, const char *path, int split, struct rs_plan *p,
+rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
            struct rs_failure *f)
 {
-	const char *file = path;
-	struct rs_level *l;
-	int err;
+	const char *file = path, *by = NULL; /* by: whose #! line names file */
 
 	p->script = path;
-	p->split = split;
 	p->bom = 0;
 	for (size_t d = 0; d <= RS_MAX_SCRIPTS; d++)
 		p->level[d].mapped = 0;
-	if ((err = check_exec(dirfd, path)) != 0)
-		return fail(f, RS_FAULT_SCRIPT, err, path, NULL);
+	/* execve(2) takes no empty name, where a #! line may give one. */
+	if (*path == '\0')
+		return fail(f, RS_FAULT_SCRIPT, ENOENT, path, NULL);
 	for (p->depth = 0;; p->depth++) {
-		l = &p->level[p->depth];
-		err = read_head(dirfd, file, l);
-		/* The kernel loads a file it may exec but we may not read. */
-		if (err == EACCES)
+		struct rs_level *l = &p->level[p->depth];
+		int err = load(dirfd, file, l, BINPRM_BUF_SIZE,
+		               by == NULL && (flags & RS_LINT));
+
+		/* The kernel loads a file it may exec but we cannot read. */
+		if (err == RS_UNREAD)
 			return plan(p, RS_RUN_EXEC, file);
+		if (err != 0 && by == NULL)
+			return fail(f, RS_FAULT_SCRIPT, err, path, NULL);
 		if (err != 0)
-			return fail(f, RS_FAULT_READ, err, file, NULL);
+			return fail(f, RS_FAULT_INTERP, err, by, file);
 		switch (shebang_parse(l->buf, l->len, &l->sb)) {
 		case SHEBANG_OK:
 			break;
@@ -153,30 +247,39 @@ rs_resolve(int dirfd, const char *path, int split, struct rs_plan *p,
 		case SHEBANG_TOO_LONG:
 			return fail(f, RS_FAULT_TOO_LONG, ENOEXEC, file, NULL);
 		}
-		if ((err = check_exec(dirfd, l->sb.interp)) != 0)
-			return fail(f, RS_FAULT_INTERP, err, file,
-			            l->sb.interp);
-		/* The kernel opens the next interpreter, then gives up. */
-		if (p->depth == RS_MAX_SCRIPTS)
-			return fail(f, RS_FAULT_LOOP, ELOOP, path, NULL);
+		l->words = 1 + (l->sb.arg != NULL);
+		if ((flags & RS_SPLIT) && l->sb.arg != NULL)
+			l->words = 1 + shebang_split(l->sb.arg);
+		by = file;
 		file = l->sb.interp;
+		if (p->depth == RS_MAX_SCRIPTS)
+			return too_deep(dirfd, p, f, by, file);
+		if (env_command(l))
+			return env_plan(dirfd, p, f, by, file);
 	}
 }
 
-/* The strings a #! line puts in front: its interpreter, its argument. */
+/*
+ * The strings a #! line puts in front: its interpreter, unless skip is
+ * set, then its argument, or its fields after -S.
+ */
 static size_t
-line_words(struct rs_level *l, int split, char **out)
+line_words(struct rs_level *l, int skip, char **out)
 {
-	if (out != NULL)
-		out[0] = l->sb.interp;
-	if (l->sb.arg == NULL)
-		return 1;
-	if (split)
-		return 1 +
-		       shebang_split(l->sb.arg, out != NULL ? out + 1 : NULL);
-	if (out != NULL)
-		out[1] = l->sb.arg;
-	return 2;
+	size_t n = 0;
+	char *w = l->sb.arg;
+
+	if (!skip && out != NULL)
+		out[n] = l->sb.interp;
+	n += !skip;
+	for (size_t i = 1; i < l->words; i++, n++) {
+		if (i > 1)
+			w += strlen(w) + 1;
+		w = shebang_field(w);
+		if (out != NULL)
+			out[n] = w;
+	}
+	return n;
 }
 
 size_t
@@ -198,9 +301,14 @@ rs_plan_argv(struct rs_plan *p, char *const args[], char **out)
 			out[0] = args[0];
 		n = 1;
 	} else {
-		/* Each level's line goes in front of the one below it. */
+		/*
+		 * Each level's line goes in front of the one below it; env,
+		 * which the last names, passes on what follows its name.
+		 */
 		for (size_t d = p->depth; d-- > 0;)
-			n += line_words(&p->level[d], p->split,
+			n += line_words(&p->level[d],
+			                p->run == RS_RUN_ENV &&
+			                        d == p->depth - 1,
 			                out != NULL ? out + n : NULL);
 		if (out != NULL)
 			out[n] = (char *)p->script;

@@ -18,6 +18,7 @@
 /* One file of an interpreter chain: its first bytes, maybe a #! line. */
 struct rs_level {
 	struct shebang sb;
+	size_t words;  /* the strings its #! line puts in argv */
 	char *buf;     /* head, or a mapping for a #! line longer than head */
 	size_t len;    /* bytes read into buf */
 	size_t mapped; /* the size of buf's mapping, or 0 */
@@ -30,6 +31,7 @@ enum rs_run {
 	RS_RUN_KERNEL, /* exec file, neither ELF nor #!: binfmt_misc or ENOEXEC
 	                */
 	RS_RUN_SHELL,  /* the kernel answers ENOEXEC: RS_SHELL SCRIPT ARG... */
+	RS_RUN_ENV,    /* file is env, given a command name: execvp() it */
 };
 
 struct rs_plan {
@@ -37,7 +39,6 @@ struct rs_plan {
 	const char *script; /* the script, as found */
 	const char *file;   /* the file to exec: the chain's last */
 	size_t depth;       /* #! lines in the chain, each adding to argv */
-	int split;          /* -S: split each #! argument at blanks */
 	int bom;            /* script has a UTF-8 byte order mark before #! */
 	struct rs_level level[RS_MAX_SCRIPTS + 1];
 };
@@ -60,19 +61,26 @@ struct rs_failure {
 	const char *interp; /* with RS_FAULT_INTERP: the interpreter named */
 };
 
+/* How rs_resolve() goes about it. */
+enum {
+	RS_SPLIT = 1, /* -S: split each #! argument at blanks */
+	RS_LINT = 2,  /* read the script even if it may not be exec'd */
+};
+
 /*
  * Resolves path, relative to dirfd (AT_FDCWD: the current directory), as
- * the kernel's execve(2) would run it, with -S splitting when split is set.
- * Returns 0 with p set, or an errno with f set; strings in either point
- * into path and p. Call rs_plan_release(p) once done with both.
+ * the kernel's execve(2) would run it, as flags say. Returns 0 with p set,
+ * or an errno with f set; strings in either point into path and p. Call
+ * rs_plan_release(p) once done with both.
  */
-int rs_resolve(int dirfd, const char *path, int split, struct rs_plan *p,
+int rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
                struct rs_failure *f);
 
 /*
  * The argv the plan's exec gets, for a script run with args (args[0] being
  * the name it was given as): stores it with its NULL in out when out is not
- * NULL (once only, as -S splits in place) and returns the count of strings.
+ * NULL, and returns the count of strings. That of an RS_RUN_ENV plan is
+ * what env passes to execvp(3): the command name first.
  */
 size_t rs_plan_argv(struct rs_plan *p, char *const args[], char **out);
 

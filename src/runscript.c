@@ -13,30 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
+#include "attempt.h"
 #include "diag.h"
-#include "exec.h"
-#include "path.h"
 #include "quote.h"
-#include "resolve.h"
 #include "tree.h"
-
-extern char **environ;
-
-struct options {
-	int dry_run; /* -n: print the plan instead of running it */
-	int split;   /* -S: split #! arguments at blanks */
-	int tree;    /* --tree: preload librunscript.so for the whole tree */
-};
-
-/* One try at running a file: its plan, or why it failed. */
-struct attempt {
-	int err;
-	struct rs_failure f;
-	struct rs_plan plan;
-	char name[RS_CANDIDATE_MAX]; /* the candidate of a PATH search */
-};
 
 static const char usage_text[] =
         "Usage: runscript [OPTION]... [--] SCRIPT [ARG]...\n"
@@ -125,100 +108,6 @@ parse_options(int argc, char *argv[], struct options *o)
 	return optind;
 }
 
-static int
-execve_in_place(void *ctx, const char *file, char *const argv[],
-                char *const envp[])
-{
-	(void)ctx;
-	execve(file, argv, envp);
-	return errno;
-}
-
-/*
- * Resolves file and, unless this is a dry run, execs what it resolves to.
- * Returns with a plan to print (err 0) or a failure.
- */
-static struct attempt *
-attempt(struct attempt *a, const char *file, char *args[],
-        const struct options *o)
-{
-	static const struct rs_starter in_place = {execve_in_place, NULL};
-
-	a->err = rs_resolve(AT_FDCWD, file, o->split, &a->plan, &a->f);
-	if (a->err == 0 && a->plan.bom)
-		diag_bom(file);
-	if (a->err == 0 && !o->dry_run)
-		a->err = rs_exec(&a->plan, args, environ, RS_ENOEXEC_SHELL,
-		                 &in_place, &a->f);
-	return a;
-}
-
-/* The one slot of three that neither kept failure holds. */
-static struct attempt *
-free_slot(struct attempt slot[3], const struct attempt *x,
-          const struct attempt *y)
-{
-	struct attempt *a = slot;
-
-	while (a == x || a == y)
-		a++;
-	return a;
-}
-
-/* A search for name that ends with err and no candidate to blame. */
-static struct attempt *
-not_run(struct attempt *a, const char *name, int err)
-{
-	a->err = err;
-	a->f.fault = err == ENOENT ? RS_FAULT_MISSING : RS_FAULT_SCRIPT;
-	a->f.err = err;
-	a->f.file = name;
-	a->f.interp = NULL;
-	return a;
-}
-
-/*
- * execvp(3)'s PATH search (glibc's posix/execvpe.c): each candidate is
- * attempted in turn, past those that do not exist or may not be run. The
- * search fails as execvp does: with the first candidate refused for
- * permission, else the last one's errno. It is reported with the last
- * candidate that exists, which failed that way, if any.
- */
-static struct attempt *
-search(struct attempt slot[3], char *args[], const struct options *o)
-{
-	struct attempt *a = slot, *eacces = NULL, *found = NULL;
-	struct rs_path path;
-	int err = rs_path_start(&path, args[0], getenv("PATH"));
-
-	if (err != 0)
-		return not_run(a, args[0], err);
-	err = ENOENT; /* what a PATH without a candidate ends with */
-	for (;;) {
-		a = free_slot(slot, eacces, found);
-		if (rs_path_next(&path, a->name) == NULL)
-			break;
-		err = attempt(a, a->name, args, o)->err;
-		if (err == 0 || !rs_path_goes_on(err))
-			return a;
-		if (err == EACCES && eacces == NULL)
-			eacces = a;
-		else if (a->f.fault != RS_FAULT_SCRIPT ||
-		         (err != ENOENT && err != ENOTDIR)) {
-			/* It exists, and failed for another reason. */
-			if (found != NULL)
-				rs_plan_release(&found->plan);
-			found = a;
-		} else
-			rs_plan_release(&a->plan);
-	}
-	if (eacces != NULL)
-		return eacces;
-	if (found != NULL && found->err == err)
-		return found;
-	return not_run(a, args[0], err);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -228,21 +117,23 @@ main(int argc, char *argv[])
 	int err;
 
 	/*
-	 * Set-uid or set-gid, runscript would run any interpreter a script
-	 * names with privileges the caller does not have.
+	 * Set-uid, set-gid or given file capabilities, runscript would run
+	 * any interpreter a script names with privileges the caller does not
+	 * have. AT_SECURE is the kernel's word for all of them.
 	 */
-	if (getuid() != geteuid() || getgid() != getegid())
+	if (getauxval(AT_SECURE) || getuid() != geteuid() ||
+	    getgid() != getegid())
 		return diag_setid();
 	if (o.tree && (err = tree_preload()) != 0)
 		return err;
-	if (strchr(args[0], '/') != NULL)
-		a = attempt(slot, args[0], args, &o);
-	else
-		a = search(slot, args, &o);
+	a = run_command(slot, args, &o);
 	/* Only a dry run gets here with a plan. */
 	if (a->err == 0) {
-		err = print_plan(&a->plan, args, o.tree);
+		err = print_plan(&a->plan, a->args, o.tree);
 		return err == 0 ? 0 : diag_write_error(err);
 	}
+	if (a->env != NULL)
+		return diag_env_failure(&a->f, a->env->plan.script,
+		                        a->env->plan.file, a->args[0]);
 	return diag_failure(&a->f);
 }

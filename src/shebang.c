@@ -109,25 +109,26 @@ shebang_parse(char *buf, size_t len, struct shebang *sb)
 	return load_script(buf, len + 2, sb);
 }
 
+char *
+shebang_field(char *p)
+{
+	while (spacetab(*p))
+		p++;
+	return p;
+}
+
 size_t
-shebang_split(char *arg, char **fields)
+shebang_split(char *arg)
 {
 	size_t n = 0;
 
-	for (;;) {
-		while (spacetab(*arg))
-			arg++;
-		if (*arg == '\0')
-			return n;
-		if (fields != NULL)
-			fields[n] = arg;
+	for (char *p = shebang_field(arg); *p != '\0'; p = shebang_field(p)) {
 		n++;
-		while (*arg != '\0' && !spacetab(*arg))
-			arg++;
-		if (*arg == '\0')
-			return n;
-		if (fields != NULL)
-			*arg = '\0';
-		arg++;
+		while (*p != '\0' && !spacetab(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		*p++ = '\0';
 	}
+	return n;
 }

@@ -42,9 +42,16 @@ int shebang_needs_more(const char *buf, size_t len);
 enum shebang_result shebang_parse(char *buf, size_t len, struct shebang *sb);
 
 /*
- * Splits arg in place at runs of spaces and tabs and stores the fields in
- * fields (when not NULL; arg is then changed). Returns the number of fields.
+ * Splits arg in place at runs of spaces and tabs, ending each field with a
+ * NUL, and returns the number of fields.
  */
-size_t shebang_split(char *arg, char **fields);
+size_t shebang_split(char *arg);
+
+/*
+ * The field that starts at p or after the blanks there: the first of a
+ * split argument arg is shebang_field(arg), the one after field f is
+ * shebang_field(f + strlen(f) + 1).
+ */
+char *shebang_field(char *p);
 
 #endif

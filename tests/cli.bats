@@ -1,26 +1,11 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
+# shellcheck disable=SC2154 # stderr: set by helper.bash
 # Command line: option parsing, --dry-run, --split, --help, --version, usage
 # errors and the set-uid refusal. Semantics are compared with a direct run
 # (the kernel); runscript's own behaviour is checked against the documented
 # values (exit 125, exact messages).
 
 load helper
-
-TRY="Try 'runscript --help' for more information."
-
-# usage_error STATUS-LINE: the last run was a usage error: status 125,
-# nothing on stdout, exactly the given line then the Try line on stderr.
-usage_error() {
-	local want
-	want=$(printf '%s\n%s' "$1" "$TRY")
-	if [ "$status" != 125 ] || [ -n "$output" ] || [ "$stderr" != "$want" ]; then
-		printf 'want: status 125, empty stdout, stderr:\n%s\n' "$want"
-		printf 'got:  status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$status" "$output" "$stderr"
-		return 1
-	fi
-}
 
 # A fixture that leaves a file named "ran" behind when it really runs.
 mktoucher() {
@@ -32,14 +17,14 @@ mktoucher() {
 @test "option parsing stops at SCRIPT: later -n --help -V -S -- reach the script" {
 	mkscript x '#!./p\n'
 	kernel_run env -- ./x -n --help -V -S -- --version -x
-	run --separate-stderr "$RUNSCRIPT" ./x -n --help -V -S -- --version -x
+	capture "$RUNSCRIPT" ./x -n --help -V -S -- --version -x
 	like_kernel
 }
 
 @test "options after SCRIPT reach the script also when runscript had options" {
 	mkscript x '#!./p\n'
 	kernel_run env -- ./x --dry-run -n
-	run --separate-stderr "$RUNSCRIPT" -S ./x --dry-run -n
+	capture "$RUNSCRIPT" -S ./x --dry-run -n
 	like_kernel
 }
 
@@ -47,8 +32,8 @@ mktoucher() {
 	mkdir bin
 	mkscript bin/--help '#!./p\n'
 	kernel_run env -- PATH="$PWD/bin" --help a
-	[ "$kstatus" -eq 0 ]
-	run --separate-stderr env -- PATH="$PWD/bin" "$RUNSCRIPT" -- --help a
+	want_status 0
+	capture env -- PATH="$PWD/bin" "$RUNSCRIPT" -- --help a
 	like_kernel
 }
 
@@ -56,16 +41,16 @@ mktoucher() {
 	mkdir bin
 	mkscript bin/-n '#!./p\n'
 	kernel_run env -- PATH="$PWD/bin" -n -V
-	[ "$kstatus" -eq 0 ]
-	run --separate-stderr env -- PATH="$PWD/bin" "$RUNSCRIPT" -- -n -V
+	want_status 0
+	capture env -- PATH="$PWD/bin" "$RUNSCRIPT" -- -n -V
 	like_kernel
 }
 
 @test "-- after options ends them: -n -- ./x is a dry run of ./x" {
 	mktoucher x
-	run --separate-stderr "$RUNSCRIPT" -n -- ./x
-	[ "$status" -eq 0 ]
-	[ "$output" = "/bin/touch ran ./x" ]
+	capture "$RUNSCRIPT" -n -- ./x
+	want_status 0
+	want_output "/bin/touch ran ./x"
 	[ ! -e ran ]
 }
 
@@ -81,12 +66,12 @@ mktoucher() {
 
 @test "--dry-run is the long form of -n" {
 	mkscript x '#!./p -a\n'
-	run --separate-stderr "$RUNSCRIPT" -n ./x 'a b'
+	capture "$RUNSCRIPT" -n ./x 'a b'
 	short=$output
-	[ "$status" -eq 0 ]
-	run --separate-stderr "$RUNSCRIPT" --dry-run ./x 'a b'
-	[ "$status" -eq 0 ]
-	[ "$output" = "$short" ]
+	want_status 0
+	capture "$RUNSCRIPT" --dry-run ./x 'a b'
+	want_status 0
+	want_output "$short"
 	[ -n "$output" ]
 }
 
@@ -98,9 +83,9 @@ mktoucher() {
 		'{a,b}' '!' '#' '-n' '--' $'\xff' $'\xff\xfe' $'\xc3' 'é' '日本'
 		$'\x01\x02\x1b\x7f' $'tab\there' 'ok_@%+=:,./-')
 	kernel_run env -- ./x "${args[@]}"
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 	line=$("$RUNSCRIPT" -n ./x "${args[@]}")
-	run --separate-stderr eval "$line"
+	capture eval "$line"
 	like_kernel
 	[ ! -e pwned ]
 }
@@ -108,9 +93,9 @@ mktoucher() {
 @test "-n line of a script without #! shows /bin/sh running it, as execvp does" {
 	mkscript x 'exec ./p from-sh "$@"\n'
 	kernel_run env -- ./x 'a b' $'c\nd'
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 	line=$("$RUNSCRIPT" -n ./x 'a b' $'c\nd')
-	run --separate-stderr eval "$line"
+	capture eval "$line"
 	like_kernel
 }
 
@@ -118,30 +103,29 @@ mktoucher() {
 	mkscript y '#!./p -y\n'
 	mkscript x '#!./y -x  x\n'
 	kernel_run env -- ./x 'a b'
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 	line=$("$RUNSCRIPT" -n ./x 'a b')
-	run --separate-stderr eval "$line"
+	capture eval "$line"
 	like_kernel
 }
 
 @test "-n quotes as documented: bare, single quotes, \$'...' for control bytes" {
 	mkscript x '#!./p\n'
-	run --separate-stderr "$RUNSCRIPT" -n ./x 'ok_@%+=:,./-' '' 'a b' "it's" \
+	capture "$RUNSCRIPT" -n ./x 'ok_@%+=:,./-' '' 'a b' "it's" \
 		'$HOME' '*' $'a\nb' $'\t' $'x\\y\rz' $'\x01' "q'"$'\n'
-	[ "$status" -eq 0 ]
+	want_status 0
 	want="./p ./x ok_@%+=:,./- '' 'a b' 'it'\\''s' '\$HOME' '*' \$'a\\nb' \$'\\t' \$'x\\\\y\\rz' \$'\\001' \$'q\\'\\n'"
-	printf 'want: %s\ngot:  %s\n' "$want" "$output"
-	[ "$output" = "$want" ]
+	want_output "$want"
 }
 
 @test "-n runs nothing: a fixture that creates a file leaves no file" {
 	mktoucher x
-	run --separate-stderr "$RUNSCRIPT" -n ./x
-	[ "$status" -eq 0 ]
+	capture "$RUNSCRIPT" -n ./x
+	want_status 0
 	[ ! -e ran ]
 	# The fixture does create the file when it really runs.
-	run --separate-stderr "$RUNSCRIPT" ./x
-	[ "$status" -eq 0 ]
+	capture "$RUNSCRIPT" ./x
+	want_status 0
 	[ -e ran ]
 }
 
@@ -155,25 +139,21 @@ dry_run_fails_as_real() {
 		shift
 	done
 	capture env -- "${vars[@]}" "$RUNSCRIPT" "$@"
+	want_failure
 	local rstatus=$status rerr=$stderr
 	capture env -- "${vars[@]}" "$RUNSCRIPT" -n "$@"
-	printf 'real: status %s, stderr:\n%s\n' "$rstatus" "$rerr"
-	printf 'dry:  status %s, stdout:\n%s\nstderr:\n%s\n' "$status" "$output" "$stderr"
-	[ "$rstatus" -ne 0 ]
-	[ "$status" = "$rstatus" ]
-	[ "$stderr" = "$rerr" ]
-	[ -z "$output" ]
+	want_status "$rstatus" && want_stderr "$rerr" && want_output ''
 }
 
 @test "-n fails exactly as the real run: missing script" {
 	dry_run_fails_as_real ./nope
-	[ "$status" -eq 127 ]
+	want_status 127
 }
 
 @test "-n fails exactly as the real run: bad (missing) interpreter" {
 	mkscript x '#!./nope\n'
 	dry_run_fails_as_real ./x
-	[ "$status" -eq 127 ]
+	want_status 127
 }
 
 @test "-n fails exactly as the real run: non-executable interpreter" {
@@ -181,31 +161,31 @@ dry_run_fails_as_real() {
 	chmod 644 q
 	mkscript x '#!./q\n'
 	dry_run_fails_as_real ./x
-	[ "$status" -eq 126 ]
+	want_status 126
 }
 
 @test "-n fails exactly as the real run: non-executable script" {
 	mkfile x 644 '#!./p\n'
 	dry_run_fails_as_real ./x
-	[ "$status" -eq 126 ]
+	want_status 126
 }
 
 @test "-n fails exactly as the real run: script is a directory" {
 	mkdir d
 	dry_run_fails_as_real ./d
-	[ "$status" -eq 126 ]
+	want_status 126
 }
 
 @test "-n fails exactly as the real run: nested interpreters loop" {
 	mkscript x '#!./x\n'
 	dry_run_fails_as_real ./x
-	[ "$status" -eq 126 ]
+	want_status 126
 }
 
 @test "-n fails exactly as the real run: name not found on PATH" {
 	mkdir bin
 	dry_run_fails_as_real PATH="$PWD/bin" no-such-command-xyz
-	[ "$status" -eq 127 ]
+	want_status 127
 }
 
 # --- --split ------------------------------------------------------------------
@@ -218,14 +198,14 @@ dry_run_fails_as_real() {
 @test "-S splits the #! argument on runs of blanks into several arguments" {
 	mkscript x '#!./p  -a  -b\t\tc \n'
 	kernel_run env -- ./p -a -b c ./x 'arg one'
-	run --separate-stderr "$RUNSCRIPT" -S ./x 'arg one'
+	capture "$RUNSCRIPT" -S ./x 'arg one'
 	like_kernel
 }
 
 @test "--split is the long form of -S" {
 	mkscript x '#!./p -a \t -b\n'
 	kernel_run env -- ./p -a -b ./x z
-	run --separate-stderr "$RUNSCRIPT" --split ./x z
+	capture "$RUNSCRIPT" --split ./x z
 	like_kernel
 }
 
@@ -233,21 +213,21 @@ dry_run_fails_as_real() {
 	mkscript y '#!./p -c  d\n'
 	mkscript x '#!./y -a\tb\n'
 	kernel_run env -- ./p -c d ./y -a b ./x z
-	run --separate-stderr "$RUNSCRIPT" -S ./x z
+	capture "$RUNSCRIPT" -S ./x z
 	like_kernel
 }
 
 @test "-S does not split the script's own arguments" {
 	mkscript x '#!./p -a b\n'
 	kernel_run env -- ./p -a b ./x 'c d' $'e\tf'
-	run --separate-stderr "$RUNSCRIPT" -S ./x 'c d' $'e\tf'
+	capture "$RUNSCRIPT" -S ./x 'c d' $'e\tf'
 	like_kernel
 }
 
 @test "-S with no #! argument changes nothing" {
 	mkscript x '#!./p\n'
 	kernel_run env -- ./x a
-	run --separate-stderr "$RUNSCRIPT" -S ./x a
+	capture "$RUNSCRIPT" -S ./x a
 	like_kernel
 }
 
@@ -255,26 +235,26 @@ dry_run_fails_as_real() {
 	mkscript x '#!./p -a  b\n'
 	kernel_run env -- ./p -a b ./x
 	line=$("$RUNSCRIPT" -n -S ./x)
-	run --separate-stderr eval "$line"
+	capture eval "$line"
 	like_kernel
 }
 
 # --- --help, --version --------------------------------------------------------
 
 @test "-h prints usage on stdout, exit 0" {
-	run --separate-stderr "$RUNSCRIPT" -h
-	[ "$status" -eq 0 ]
-	[ -z "$stderr" ]
+	capture "$RUNSCRIPT" -h
+	want_status 0
+	want_stderr ''
 	printf '%s\n' "$output" | grep -Eq '^[Uu]sage: runscript '
 }
 
 @test "--help prints the same usage as -h, naming every option" {
-	run --separate-stderr "$RUNSCRIPT" -h
+	capture "$RUNSCRIPT" -h
 	short=$output
-	run --separate-stderr "$RUNSCRIPT" --help
-	[ "$status" -eq 0 ]
-	[ -z "$stderr" ]
-	[ "$output" = "$short" ]
+	capture "$RUNSCRIPT" --help
+	want_status 0
+	want_stderr ''
+	want_output "$short"
 	for opt in -n --dry-run -S --split -h --help -V --version; do
 		printf '%s\n' "$output" | grep -q -e "$opt" || {
 			echo "help does not mention $opt"
@@ -285,66 +265,66 @@ dry_run_fails_as_real() {
 
 @test "-h runs nothing" {
 	mktoucher x
-	run --separate-stderr "$RUNSCRIPT" -h ./x
-	[ "$status" -eq 0 ]
+	capture "$RUNSCRIPT" -h ./x
+	want_status 0
 	[ ! -e ran ]
 }
 
-@test "-V prints 'runscript 1.0.0', exit 0" {
-	run --separate-stderr "$RUNSCRIPT" -V
-	[ "$status" -eq 0 ]
-	[ "$output" = "runscript 1.0.0" ]
-	[ -z "$stderr" ]
+@test "-V prints 'runscript' and the version in the file VERSION, exit 0" {
+	capture "$RUNSCRIPT" -V
+	want_status 0
+	want_output "runscript $(cat "$ROOT/VERSION")"
+	want_stderr ''
 }
 
-@test "--version prints 'runscript 1.0.0', exit 0" {
-	run --separate-stderr "$RUNSCRIPT" --version
-	[ "$status" -eq 0 ]
-	[ "$output" = "runscript 1.0.0" ]
-	[ -z "$stderr" ]
+@test "--version prints 'runscript' and the version in the file VERSION, exit 0" {
+	capture "$RUNSCRIPT" --version
+	want_status 0
+	want_output "runscript $(cat "$ROOT/VERSION")"
+	want_stderr ''
 }
 
 # --- usage errors: 125 ------------------------------------------------------
 
 @test "unknown short option: 125, 'invalid option', Try line; nothing runs" {
 	mktoucher x
-	run --separate-stderr "$RUNSCRIPT" -x ./x
+	capture "$RUNSCRIPT" -x ./x
 	usage_error "runscript: invalid option -- 'x'"
 	[ ! -e ran ]
 }
 
 @test "unknown short option among known ones: 125" {
 	mktoucher x
-	run --separate-stderr "$RUNSCRIPT" -nSq ./x
+	capture "$RUNSCRIPT" -nSq ./x
 	usage_error "runscript: invalid option -- 'q'"
 	[ ! -e ran ]
 }
 
 @test "unknown long option: 125, 'unrecognized option', Try line; nothing runs" {
 	mktoucher x
-	run --separate-stderr "$RUNSCRIPT" --foo ./x
+	capture "$RUNSCRIPT" --foo ./x
 	usage_error "runscript: unrecognized option '--foo'"
 	[ ! -e ran ]
 }
 
 @test "no SCRIPT: 125, 'missing SCRIPT operand', Try line" {
-	run --separate-stderr "$RUNSCRIPT"
+	capture "$RUNSCRIPT"
 	usage_error "runscript: missing SCRIPT operand"
 }
 
 @test "no SCRIPT after options and --: 125, 'missing SCRIPT operand'" {
-	run --separate-stderr "$RUNSCRIPT" -n -S --
+	capture "$RUNSCRIPT" -n -S --
 	usage_error "runscript: missing SCRIPT operand"
 }
 
 @test "--help=x: 125, \"option '--help' doesn't allow an argument\"" {
-	run --separate-stderr "$RUNSCRIPT" --help=x
+	capture "$RUNSCRIPT" --help=x
 	usage_error "runscript: option '--help' doesn't allow an argument"
 }
 
 @test "--dry-run=x: 125, \"option '--dry-run' doesn't allow an argument\"" {
 	mktoucher x
-	run --separate-stderr "$RUNSCRIPT" --dry-run=x ./x
+	capture "$RUNSCRIPT" --dry-run=x ./x
 	usage_error "runscript: option '--dry-run' doesn't allow an argument"
 	[ ! -e ran ]
 }
@@ -352,7 +332,7 @@ dry_run_fails_as_real() {
 @test "usage messages say 'runscript', whatever path runscript was run by" {
 	mkdir -p bin/sub
 	cp "$RUNSCRIPT" bin/sub/other-name
-	run --separate-stderr ./bin/sub/other-name -x
+	capture ./bin/sub/other-name -x
 	usage_error "runscript: invalid option -- 'x'"
 }
 
@@ -389,10 +369,10 @@ refuses_setid() {
 	setid_copy "$1"
 	mktoucher x
 	chmod 777 .
-	run --separate-stderr unprivileged ./sbin/runscript ./x
-	[ "$status" -eq 125 ]
-	[ -z "$output" ]
-	[ "$stderr" = "runscript: refusing to run set-uid or set-gid: real and effective ids differ" ]
+	capture unprivileged ./sbin/runscript ./x
+	want_status 125
+	want_output ''
+	want_stderr "runscript: refusing to run set-uid or set-gid: real and effective ids differ"
 	[ ! -e ran ]
 }
 
@@ -409,7 +389,7 @@ refuses_setid() {
 	chmod 755 sbin/runscript
 	mkscript x '#!./p\n'
 	kernel_run unprivileged env -- ./x a
-	[ "$kstatus" -eq 0 ]
-	run --separate-stderr unprivileged ./sbin/runscript ./x a
+	want_status 0
+	capture unprivileged ./sbin/runscript ./x a
 	like_kernel
 }

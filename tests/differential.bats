@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # kstatus, kout, stderr: set by helper.bash
 # Differential test: a few hundred generated #! lines (tests/shebang-gen.c),
 # each run directly (the kernel decides) and through runscript, with an
 # empty argument and one with spaces. Every line fits the kernel's 256-byte
@@ -22,14 +23,6 @@ show_fixture() {
 	head -n 1 "$1" | od -c
 }
 
-# outcome CMD...: runs CMD, sets out (its stdout) and st (its status); its
-# stderr is left in the file stderr.W (read only when needed: the loop runs
-# over a thousand commands and must stay fast).
-outcome() {
-	st=0
-	out=$("$@" 2>"stderr.$w") || st=$?
-}
-
 # drop_argv0 VAR OUTPUT: sets VAR to the argv printer's OUTPUT without its
 # argv[0] line, without a subshell.
 drop_argv0() {
@@ -38,67 +31,57 @@ drop_argv0() {
 }
 
 # check_fixtures W: worker W of $WORKERS. For each of its fixtures, appends
-# to kernel.W a report when runscript differs from the direct run, and to
-# dryrun.W a report when -n does not print a command that bash runs with
-# the same argv (or, for a failing run, does not fail the same way). Writes
-# the outcomes seen to outcomes.W.
+# to kernel.W a report when runscript differs from the direct run (see
+# like_kernel), and to dryrun.W a report when -n does not print a command
+# that bash runs with the same argv (or, for a failing run, does not fail
+# the same way). Writes the outcomes seen to outcomes.W.
 check_fixtures() {
-	local w=$1 f i=0 out st kout kst rout rst rerr line got want
-	local kreport=kernel.$w dreport=dryrun.$w
+	local w=$1 f i=0 rout rst rerr line ran got want
+	local kreport=kernel.$w dreport=dryrun.$w why=why.$w
+	# bats' DEBUG trap, which runs at every command to keep a stack trace,
+	# would make this loop of a thousand captures several times slower.
+	trap - DEBUG
 	: >"$kreport"
 	: >"$dreport"
 	for f in f[0-9]*; do
 		i=$((i + 1))
 		[ $((i % WORKERS)) = "$w" ] || continue
 
-		outcome env -- "./$f" '' 'a b'
-		kout=$out kst=$st
-		case $kst:$kout in
+		kernel_run env -- "./$f" '' 'a b'
+		case $kstatus:$kout in
 		0:*from-sh*) echo sh ;;
 		0:*) echo interpreter ;;
-		*) echo "$kst" ;;
+		*) echo "$kstatus" ;;
 		esac >>"outcomes.$w"
 
-		outcome "$RUNSCRIPT" -- "./$f" '' 'a b'
-		rout=$out rst=$st
-		if [ "$rst" != "$kst" ] || [ "$rout" != "$kout" ]; then
-			{
-				show_fixture "$f"
-				printf -- '--- direct: status %s\n%s\n' "$kst" "$kout"
-				printf -- '--- runscript: status %s\n%s\n--- runscript stderr\n' "$rst" "$rout"
-				cat "stderr.$w"
-			} >>"$kreport"
-		fi
-		[ "$rst" = 0 ] || rerr=$(<"stderr.$w")
+		capture "$RUNSCRIPT" -- "./$f" '' 'a b'
+		rout=$output rst=$status rerr=$stderr
+		like_kernel >"$why" || { show_fixture "$f" && cat "$why"; } >>"$kreport"
 
-		outcome "$RUNSCRIPT" -n -- "./$f" '' 'a b'
-		line=$out
+		capture "$RUNSCRIPT" -n -- "./$f" '' 'a b'
 		if [ "$rst" != 0 ]; then
 			# The dry run must fail exactly as the real run did.
-			if [ "$st" != "$rst" ] || [ "$(<"stderr.$w")" != "$rerr" ] || [ -n "$out" ]; then
-				{
-					show_fixture "$f"
-					printf -- '--- run: status %s, stderr:\n%s\n' "$rst" "$rerr"
-					printf -- '--- -n: status %s, stdout:\n%s\n--- -n stderr:\n' "$st" "$out"
-					cat "stderr.$w"
-				} >>"$dreport"
-			fi
+			{ want_status "$rst" && want_stderr "$rerr" && want_output ''; } >"$why" ||
+				{ show_fixture "$f" && cat "$why"; } >>"$dreport"
 			continue
 		fi
 		echo ran >>"outcomes.$w"
+		line=$output ran=-n
 		case $line in
-		*$'\n'*) st=printed-more-than-one-line ;;
+		*$'\n'*) status=printed-more-than-one-line ;;
 		esac
-		[ "$st" != 0 ] || outcome eval "$line"
+		if [ "$status" = 0 ]; then
+			capture eval "$line"
+			ran='bash ran the -n line'
+		fi
 		# Compare all but argv[0], which bash sets to the word it ran.
-		drop_argv0 got "$out"
+		drop_argv0 got "$output"
 		drop_argv0 want "$rout"
-		if [ "$st" != 0 ] || [ "$got" != "$want" ]; then
+		if [ "$status" != 0 ] || [ "$got" != "$want" ]; then
 			{
 				show_fixture "$f"
 				printf -- '--- -n printed:\n%s\n' "$line"
-				printf -- '--- bash ran it: status %s\n%s\n' "$st" "$out"
-				cat "stderr.$w"
+				show_run "$ran"
 				printf -- '--- the real run printed:\n%s\n' "$rout"
 			} >>"$dreport"
 		fi
@@ -159,7 +142,8 @@ report() {
 	"$GEN" b 50 7
 	"$GEN" c 50 8
 	diff -r a b
-	run ! diff -r a c
+	capture diff -r a c
+	want_failure
 	[ "$(find a -type f -perm 0755 | wc -l)" = 50 ]
 }
 
@@ -167,12 +151,13 @@ report() {
 	"$GEN" . "$COUNT" "$SEED"
 	# Bytes up to and including the first newline or NUL, else the whole
 	# file, must be at most 255 (perl-base is essential on Debian).
-	run perl -e 'for my $f (@ARGV) {
+	capture perl -e 'for my $f (@ARGV) {
 		open(my $h, "<", $f) or die "$f: $!\n";
 		my $n = read($h, my $b, 256);
 		$b =~ /\A[^\n\0]*[\n\0]?/;
 		print "$f: first line of $+[0] of $n bytes read\n" if $+[0] > 255;
 	}' f[0-9]*
-	[ "$status" = 0 ]
-	[ -z "$output" ]
+	want_status 0
+	want_output ''
+	want_stderr ''
 }

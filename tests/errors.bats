@@ -1,58 +1,15 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
+# shellcheck disable=SC2154 # kstatus, kerr: set by helper.bash
 # Bad input: the exit status comes from the kernel (a direct run of the same
-# fixture), the message is runscript's own and must follow design.md:
-# `runscript: FILE: REASON`, naming the file at fault, with hints.
+# fixture), the message is runscript's own: a first line
+# `runscript: FILE: REASON`, naming the file at fault (for a bad interpreter,
+# the script whose #! line names it), then possibly hint lines
+# `runscript: FILE: hint: ...`.
 
 load helper
 
-# same_with_stderr ARGS...: as same_as_kernel, and standard error identical
-# too: for fixtures the kernel hands to a program (/bin/sh) that reports.
-same_with_stderr() {
-	kernel_run env -- "$@"
-	capture "$RUNSCRIPT" -- "$@"
-	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ] ||
-		[ "$stderr" != "$kerr" ]; then
-		show_both
-		return 1
-	fi
-}
-
-show_both() {
-	printf 'direct: status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-		"$kstatus" "$kout" "$kerr"
-	printf 'runscript: status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-		"$status" "$output" "$stderr"
-}
-
-# line N: line N (1-based) of the last run's stderr.
-line() {
-	printf '%s\n' "$stderr" | sed -n "$1p"
-}
-
-# first_line_is TEXT: the first line of stderr is exactly TEXT.
-first_line_is() {
-	local got
-	got=$(line 1)
-	if [ "$got" != "$1" ]; then
-		printf 'want stderr line 1: %s\ngot stderr:\n%s\n' "$1" "$stderr"
-		return 1
-	fi
-}
-
-# has_hint FILE WORDS: a later stderr line is `runscript: FILE: hint: ...`
-# and contains WORDS.
-has_hint() {
-	local l
-	while IFS= read -r l; do
-		case $l in
-		"runscript: $1: hint: "*"$2"*) return 0 ;;
-		esac
-	done <<<"$stderr"
-	printf 'want a line "runscript: %s: hint: ...%s..."; stderr:\n%s\n' "$1" "$2" "$stderr"
-	return 1
-}
-
+# Tests that mount, hold fd 9 or start a background process undo it here,
+# also when they fail.
 teardown() {
 	if [ -n "${MNT:-}" ] && mountpoint -q "$MNT"; then
 		umount "$MNT"
@@ -68,28 +25,28 @@ teardown() {
 
 @test "missing script: 127, 'No such file or directory'" {
 	same_as_kernel ./nope a
-	[ "$status" -eq 127 ]
-	[ "$stderr" = "runscript: ./nope: No such file or directory" ]
+	want_status 127
+	want_stderr "runscript: ./nope: No such file or directory"
 }
 
 @test "dangling symlink as script: as the kernel, 127" {
 	ln -s nowhere x
 	same_as_kernel ./x
-	[ "$status" -eq 127 ]
+	want_status 127
 	first_line_is "runscript: ./x: No such file or directory"
 }
 
 @test "a path through a regular file (ENOTDIR): as the kernel, message names it" {
 	touch f
 	same_as_kernel ./f/x
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./f/x: Not a directory"
 }
 
 @test "non-executable script: 126, 'Permission denied' and a chmod +x hint" {
 	mkfile x 644 '#!./p\n'
 	same_as_kernel ./x a
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./x: Permission denied"
 	has_hint ./x "chmod +x ./x"
 }
@@ -99,9 +56,9 @@ teardown() {
 	open_for_nobody
 	mkfile x 744 '#!./p\n'
 	kernel_run unprivileged env -- ./x
-	capture unprivileged "$RS" ./x
+	capture unprivileged "$RUNSCRIPT" ./x
 	like_kernel
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./x: Permission denied"
 }
 
@@ -111,9 +68,9 @@ teardown() {
 	mkfile x 075 '#!./p\n'
 	chown nobody x
 	kernel_run unprivileged env -- ./x
-	capture unprivileged "$RS" ./x
+	capture unprivileged "$RUNSCRIPT" ./x
 	like_kernel
-	[ "$status" -eq 126 ]
+	want_status 126
 }
 
 @test "root runs a script that has any execute bit, as the kernel lets it" {
@@ -121,7 +78,7 @@ teardown() {
 	mkfile x 705 '#!./p\n'
 	chown nobody x
 	same_as_kernel ./x a
-	[ "$status" -eq 0 ]
+	want_status 0
 }
 
 @test "unreadable (execute-only) script: left to the kernel, as a direct run" {
@@ -133,9 +90,9 @@ teardown() {
 	# runscript cannot read the #! line, so it execs the file itself and
 	# the kernel does what it does for a direct run.
 	kernel_run unprivileged env -- ./x a
-	capture unprivileged "$RS" ./x a
+	capture unprivileged "$RUNSCRIPT" ./x a
 	like_kernel
-	[ "$status" -eq 0 ]
+	want_status 0
 }
 
 @test "unreadable (execute-only) binary: runs, as a direct run" {
@@ -146,15 +103,15 @@ teardown() {
 		skip "the unprivileged user can still read a mode 111 file"
 	fi
 	kernel_run unprivileged env -- ./q a
-	capture unprivileged "$RS" ./q a
+	capture unprivileged "$RUNSCRIPT" ./q a
 	like_kernel
-	[ "$status" -eq 0 ]
+	want_status 0
 }
 
 @test "a directory as script: 126, 'Permission denied' and an is-a-directory hint" {
 	mkdir d
 	same_as_kernel ./d
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./d: Permission denied"
 	has_hint ./d "directory"
 }
@@ -165,7 +122,7 @@ teardown() {
 	kernel_run timeout 5 env -- ./f
 	capture timeout 5 "$RUNSCRIPT" ./f
 	like_kernel
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./f: Permission denied"
 }
 
@@ -176,7 +133,7 @@ teardown() {
 	kernel_run timeout 5 env -- ./x
 	capture timeout 5 "$RUNSCRIPT" ./x
 	like_kernel
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./x: bad interpreter './f': Permission denied"
 }
 
@@ -188,7 +145,7 @@ teardown() {
 	MNT=$PWD/mnt
 	mkscript mnt/x '#!./p\n'
 	same_as_kernel ./mnt/x a
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./mnt/x: Permission denied"
 	has_hint ./mnt/x "noexec"
 }
@@ -202,7 +159,7 @@ teardown() {
 	cp p mnt/p
 	mkscript x '#!./mnt/p\n'
 	same_as_kernel ./x a
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./x: bad interpreter './mnt/p': Permission denied"
 }
 
@@ -231,7 +188,7 @@ teardown() {
 @test "CRLF #! line: 127, bad interpreter './p^M', hint about DOS line endings" {
 	mkscript x '#!./p\r\necho hi\r\n'
 	same_as_kernel ./x a
-	[ "$status" -eq 127 ]
+	want_status 127
 	first_line_is "runscript: ./x: bad interpreter './p^M': No such file or directory"
 	has_hint ./x "DOS"
 }
@@ -277,8 +234,8 @@ teardown() {
 	capture "$RUNSCRIPT" ./x a
 	# A documented difference: the kernel truncates (or refuses) at 256.
 	echo "the kernel's direct run: status $kstatus, stderr: $kerr"
-	[ "$status" -eq 126 ]
-	[ -z "$output" ]
+	want_status 126
+	want_output ''
 	first_line_is "runscript: ./x: #! line longer than 8191 bytes"
 }
 
@@ -287,7 +244,7 @@ teardown() {
 	arg=${arg// /z}
 	mkscript x "#!./p $arg"
 	capture "$RUNSCRIPT" ./x
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./x: #! line longer than 8191 bytes"
 }
 
@@ -296,14 +253,14 @@ teardown() {
 @test "missing interpreter: 127, bad interpreter naming it" {
 	mkscript x '#!./nope\n'
 	same_as_kernel ./x a
-	[ "$status" -eq 127 ]
+	want_status 127
 	first_line_is "runscript: ./x: bad interpreter './nope': No such file or directory"
 }
 
 @test "missing absolute interpreter: 127, bad interpreter naming it" {
 	mkscript x '#!/nonexistent/bin/tool -x\n'
 	same_as_kernel ./x
-	[ "$status" -eq 127 ]
+	want_status 127
 	first_line_is "runscript: ./x: bad interpreter '/nonexistent/bin/tool': No such file or directory"
 }
 
@@ -312,7 +269,7 @@ teardown() {
 	chmod 644 q
 	mkscript x '#!./q\n'
 	same_as_kernel ./x a
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./x: bad interpreter './q': Permission denied"
 }
 
@@ -320,7 +277,7 @@ teardown() {
 	mkdir d
 	mkscript x '#!./d\n'
 	same_as_kernel ./x a
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./x: bad interpreter './d': Permission denied"
 }
 
@@ -328,14 +285,14 @@ teardown() {
 	mkscript y '#!./nope\n'
 	mkscript x '#!./y\n'
 	same_as_kernel ./x a
-	[ "$status" -eq 127 ]
+	want_status 127
 	first_line_is "runscript: ./y: bad interpreter './nope': No such file or directory"
 }
 
 @test "a script that is its own interpreter: 126 as the kernel (ELOOP)" {
 	mkscript x '#!./x\n'
 	same_as_kernel ./x a
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./x: too many levels of nested interpreters"
 }
 
@@ -343,8 +300,8 @@ teardown() {
 	mkscript a '#!./b\n'
 	mkscript b '#!./a\n'
 	same_as_kernel ./a z
-	[ "$status" -eq 126 ]
-	line 1 | grep -Eqx 'runscript: \./[ab]: too many levels of nested interpreters'
+	want_status 126
+	stderr_line 1 | grep -Eqx 'runscript: \./[ab]: too many levels of nested interpreters'
 }
 
 @test "chains of 1 to 7 scripts: each runs or fails as the kernel" {
@@ -377,10 +334,10 @@ teardown() {
 	mkscript x '#!./p2\n'
 	exec 9>>./p2
 	kernel_run env -- ./x a
+	want_stderr_has "Text file busy"
 	capture "$RUNSCRIPT" ./x a
 	like_kernel
-	[ "$status" -eq 126 ]
-	[[ $kerr == *"Text file busy"* ]]
+	want_status 126
 	first_line_is "runscript: ./p2: Text file busy (still busy after retrying for 2 s)"
 }
 
@@ -388,7 +345,7 @@ teardown() {
 	cp p p2
 	exec 9>>./p2
 	same_as_kernel ./p2 a
-	[ "$status" -eq 126 ]
+	want_status 126
 	first_line_is "runscript: ./p2: Text file busy (still busy after retrying for 2 s)"
 }
 
@@ -399,19 +356,17 @@ teardown() {
 	sleep 0.5 3>&- &
 	BG=$!
 	exec 9>&- # only the sleep holds ./p2 open for writing now
-	capture env -- ./x a
-	busy_status=$status busy_err=$stderr
+	capture env -- ./x a # direct, while busy
+	want_status 126
+	want_stderr_has "Text file busy"
 	capture "$RUNSCRIPT" ./x a
 	rstatus=$status rout=$output rerr=$stderr
 	wait "$BG"
 	BG=
 	kernel_run env -- ./x a # the file is free now
-	echo "direct while busy: status $busy_status, stderr: $busy_err"
-	[ "$busy_status" -eq 126 ]
-	[[ $busy_err == *"Text file busy"* ]]
 	status=$rstatus output=$rout stderr=$rerr
 	like_kernel
-	[ "$status" -eq 0 ]
+	want_status 0
 }
 
 @test "a script held open for writing still runs: only the interpreter is exec'd" {
@@ -421,9 +376,9 @@ teardown() {
 	exec 9>>./x
 	kernel_run env -- ./x a
 	echo "direct while the script is open for writing: status $kstatus, stderr: $kerr"
-	[ "$kstatus" -eq 126 ]
+	want_status 126
 	# The child does not inherit fd 9; this shell still holds it open.
 	capture "$RUNSCRIPT" ./x a 9>&-
-	[ "$status" -eq "$free_status" ]
-	[ "$output" = "$free_out" ]
+	want_status "$free_status"
+	want_output "$free_out"
 }

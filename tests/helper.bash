@@ -1,6 +1,38 @@
-# Shared set-up for the bats suite. Every test runs in its own temporary
-# directory, which is also the current directory, so fixtures can name the
-# argv-printing interpreter as ./p and #! lines stay short.
+# Shared set-up and vocabulary of the bats suite. Every test runs in its own
+# temporary directory, which is also the current directory, so fixtures can
+# name the argv-printing interpreter as ./p and #! lines stay short.
+#
+# The vocabulary, used the same way in every file:
+#
+#   Fixtures     setup (or setup_tmpdir, from a file's own setup) enters
+#                the test's directory with ./p in it; mkfile NAME MODE
+#                BYTES and mkscript NAME BYTES (mode 755) write the rest.
+#   Running      capture CMD... is the one way to run a command whose result
+#                is checked: it sets status, output (stdout), lines and
+#                stderr. bats' run is not used: it warns about a status of
+#                127, which many tests here expect.
+#                $RUNSCRIPT is the one name of the program under test.
+#   The kernel   kernel_run CMD... runs a fixture directly, through env(1)
+#                (execvp), as a capture whose result is also kept as
+#                kstatus, kout and kerr: the kernel's answer.
+#   Comparing    like_kernel: the last capture agrees with kernel_run's.
+#                same_as_kernel ARGS...: kernel_run, runscript, like_kernel.
+#                same_with_stderr ARGS...: the same, and stderr identical.
+#   Asserting    want_status N, want_failure, want_output TEXT,
+#                want_output_has TEXT, want_stderr TEXT, want_stderr_has TEXT:
+#                the last capture's result. After like_kernel, status and
+#                output are the kernel's too.
+#   Messages     runscript reports `runscript: FILE: REASON`, naming the file
+#                at fault (for a bad interpreter, the script whose #! line
+#                names it), then may add hint lines
+#                `runscript: FILE: hint: ...`. first_line_is TEXT and
+#                has_hint FILE WORDS check them; usage_error LINE checks a
+#                usage error (125, LINE and the Try line).
+#   Reporting    Every check above prints, when it fails, what it wanted and
+#                the run(s) it judged, through show_run and show_both.
+#   Users        unprivileged CMD... runs CMD as nobody when root;
+#                open_for_nobody makes the test directory and $RUNSCRIPT
+#                reachable by nobody.
 
 bats_require_minimum_version 1.7.0
 
@@ -9,10 +41,18 @@ ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 RUNSCRIPT=${RUNSCRIPT_BIN:-$ROOT/runscript}
 ARGV=$ROOT/tests/bin/argv
 
-setup() {
+# setup_tmpdir: enter the test's own directory and put ./p there. A file
+# that needs more in its setup() calls this first.
+setup_tmpdir() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	cp "$ARGV" ./p
 }
+
+setup() {
+	setup_tmpdir
+}
+
+# --- fixtures ----------------------------------------------------------------
 
 # mkfile NAME MODE BYTES: write BYTES (printf %b escapes: \n, \r, \t, \0NNN,
 # \xHH) to NAME and set its MODE.
@@ -26,34 +66,55 @@ mkscript() {
 	mkfile "$1" 755 "$2"
 }
 
-# capture CMD...: as bats' `run --separate-stderr` (status, output, lines,
-# stderr), without its warning about a status of 127, expected here.
+# --- running -----------------------------------------------------------------
+
+# capture CMD...: run CMD and set status, output (its stdout, trailing
+# newlines removed), lines (output's lines) and stderr, as bats'
+# `run --separate-stderr` does, without its warning about a status of 127.
+# Works in setup_file and in background workers too: the file that holds
+# stderr is named by this shell's pid.
 # shellcheck disable=SC2034 # lines is for the caller, as run's is
 capture() {
+	local err=${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/.stderr.$BASHPID
 	status=0
-	output=$("$@" 2>"$BATS_TEST_TMPDIR/.stderr") || status=$?
-	stderr=$(cat "$BATS_TEST_TMPDIR/.stderr")
-	rm -f "$BATS_TEST_TMPDIR/.stderr"
+	output=$("$@" 2>"$err") || status=$?
+	stderr=$(<"$err")
+	rm -f "$err"
 	lines=()
 	[ -z "$output" ] || mapfile -t lines <<<"$output"
 }
 
-# kernel_run CMD...: run CMD, which execs the fixture directly (e.g. through
-# env, that is execvp), and keep its status and output as what the kernel
-# says: kstatus, kout and kerr.
+# kernel_run CMD...: capture CMD, which execs the fixture directly (e.g.
+# through env, that is execvp), and keep its result as what the kernel says:
+# kstatus, kout and kerr. Until the next capture, status, output and stderr
+# are the kernel's too, so want_status and the like check them.
 kernel_run() {
 	capture "$@"
 	kstatus=$status kout=$output kerr=$stderr
 }
 
+# --- reporting ---------------------------------------------------------------
+
+# show_run LABEL [STATUS STDOUT STDERR]: print a run, by default the last
+# capture, for the report of a failing test.
+show_run() {
+	[ "$#" -gt 1 ] || set -- "$1" "$status" "$output" "$stderr"
+	printf '%s: status %s\n--- stdout\n%s\n--- stderr\n%s\n' "$@"
+}
+
+# show_both: print the kernel's run and the last capture (runscript's).
+show_both() {
+	show_run 'direct (env)' "$kstatus" "$kout" "$kerr"
+	show_run runscript
+}
+
+# --- comparing with the kernel -----------------------------------------------
+
 # like_kernel: the last capture exited and printed as kernel_run's did; when
 # env itself reported a failure, runscript reported one too, in its own words.
 like_kernel() {
 	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ]; then
-		printf 'direct (env): status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$kstatus" "$kout" "$kerr"
-		printf 'runscript:    status %s\n--- stdout\n%s\n--- stderr\n%s\n' \
-			"$status" "$output" "$stderr"
+		show_both
 		return 1
 	fi
 	case $kerr in
@@ -61,7 +122,8 @@ like_kernel() {
 		case $stderr in
 		runscript:*) ;;
 		*)
-			printf 'env failed with: %s\nrunscript said: %s\n' "$kerr" "$stderr"
+			echo "env reported the failure, runscript did not in its own words"
+			show_both
 			return 1
 			;;
 		esac
@@ -78,6 +140,110 @@ same_as_kernel() {
 	like_kernel
 }
 
+# same_with_stderr ARGS...: as same_as_kernel, and standard error identical
+# too: for fixtures the kernel hands to a program (/bin/sh) that reports.
+same_with_stderr() {
+	kernel_run env -- "$@"
+	capture "$RUNSCRIPT" -- "$@"
+	if [ "$status" != "$kstatus" ] || [ "$output" != "$kout" ] ||
+		[ "$stderr" != "$kerr" ]; then
+		show_both
+		return 1
+	fi
+}
+
+# --- asserting on the last capture -------------------------------------------
+
+# want_status N: the last capture exited with status N.
+want_status() {
+	[ "$status" = "$1" ] && return 0
+	printf 'want status %s\n' "$1"
+	show_run got
+	return 1
+}
+
+# want_failure: the last capture exited with a status other than 0.
+want_failure() {
+	[ "$status" != 0 ] && return 0
+	echo 'want a status other than 0'
+	show_run got
+	return 1
+}
+
+# want_output TEXT: the last capture printed exactly TEXT on stdout ('' for
+# nothing).
+want_output() {
+	[ "$output" = "$1" ] && return 0
+	printf 'want stdout:\n%s\n' "$1"
+	show_run got
+	return 1
+}
+
+# want_output_has TEXT: the last capture's stdout contains TEXT.
+want_output_has() {
+	[[ $output == *"$1"* ]] && return 0
+	printf 'want stdout containing:\n%s\n' "$1"
+	show_run got
+	return 1
+}
+
+# want_stderr TEXT: the last capture printed exactly TEXT on stderr ('' for
+# nothing).
+want_stderr() {
+	[ "$stderr" = "$1" ] && return 0
+	printf 'want stderr:\n%s\n' "$1"
+	show_run got
+	return 1
+}
+
+# want_stderr_has TEXT: the last capture's stderr contains TEXT.
+want_stderr_has() {
+	[[ $stderr == *"$1"* ]] && return 0
+	printf 'want stderr containing:\n%s\n' "$1"
+	show_run got
+	return 1
+}
+
+# --- runscript's messages ----------------------------------------------------
+
+# stderr_line N: line N (1-based) of the last capture's stderr.
+stderr_line() {
+	printf '%s\n' "$stderr" | sed -n "$1p"
+}
+
+# first_line_is TEXT: the first line of the last capture's stderr is exactly
+# TEXT.
+first_line_is() {
+	[ "$(stderr_line 1)" = "$1" ] && return 0
+	printf 'want stderr line 1:\n%s\n' "$1"
+	show_run got
+	return 1
+}
+
+# has_hint FILE WORDS: a line of the last capture's stderr is
+# `runscript: FILE: hint: ...` and contains WORDS.
+has_hint() {
+	local l
+	while IFS= read -r l; do
+		case $l in
+		"runscript: $1: hint: "*"$2"*) return 0 ;;
+		esac
+	done <<<"$stderr"
+	printf 'want a line "runscript: %s: hint: ...%s..."\n' "$1" "$2"
+	show_run got
+	return 1
+}
+
+TRY="Try 'runscript --help' for more information."
+
+# usage_error LINE: the last capture was a usage error: status 125, nothing
+# on stdout, exactly LINE then the Try line on stderr.
+usage_error() {
+	want_status 125 && want_output '' && want_stderr "$1"$'\n'"$TRY"
+}
+
+# --- users -------------------------------------------------------------------
+
 # unprivileged CMD...: run CMD as nobody when root, else as ourselves.
 unprivileged() {
 	if [ "$(id -u)" -eq 0 ]; then
@@ -87,11 +253,11 @@ unprivileged() {
 	fi
 }
 
-# open_for_nobody: let nobody reach the test directory and runscript (RS is
-# then the runscript to run), or skip.
+# open_for_nobody: let nobody reach the test directory and runscript, or
+# skip. When nobody cannot reach $RUNSCRIPT where it is, RUNSCRIPT is
+# re-pointed, for this test only, at a copy in the test directory.
 open_for_nobody() {
 	local d=$BATS_TEST_TMPDIR
-	RS=$RUNSCRIPT
 	[ "$(id -u)" -eq 0 ] || return 0
 	command -v setpriv >/dev/null ||
 		skip "running as root without setpriv(1): cannot run as nobody"
@@ -106,9 +272,9 @@ open_for_nobody() {
 	chmod o+rx "$BATS_TEST_TMPDIR"
 	unprivileged test -x ./p ||
 		skip "nobody cannot reach the test directory $BATS_TEST_TMPDIR"
-	if ! unprivileged test -x "$RS"; then
+	if ! unprivileged test -x "$RUNSCRIPT"; then
 		mkdir -p rsbin
 		cp "$RUNSCRIPT" rsbin/runscript
-		RS=$PWD/rsbin/runscript
+		RUNSCRIPT=$PWD/rsbin/runscript
 	fi
 }

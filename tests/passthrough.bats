@@ -1,14 +1,14 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
+# shellcheck disable=SC2154 # kstatus, kout, kerr: set by helper.bash
 # runscript execs: the exit status, death by signal, PID, environment,
 # descriptors, standard input and every byte of every argument are the
 # script's, exactly as in a direct run.
 
 load helper
 
+# Every test here runs the argv printer through the script ./x.
 setup() {
-	cd "$BATS_TEST_TMPDIR" || return 1
-	cp "$ARGV" ./p
+	setup_tmpdir
 	mkscript x '#!./p\n'
 }
 
@@ -17,45 +17,45 @@ setup() {
 @test "exit status 0 passes through" {
 	export ARGV_EXIT=0
 	same_as_kernel ./x
-	[ "$status" -eq 0 ]
+	want_status 0
 }
 
 @test "exit status 1 passes through" {
 	export ARGV_EXIT=1
 	same_as_kernel ./x
-	[ "$status" -eq 1 ]
+	want_status 1
 }
 
 @test "exit status 42 passes through" {
 	export ARGV_EXIT=42
 	same_as_kernel ./x
-	[ "$status" -eq 42 ]
+	want_status 42
 }
 
 @test "exit status 255 passes through" {
 	export ARGV_EXIT=255
 	same_as_kernel ./x
-	[ "$status" -eq 255 ]
+	want_status 255
 }
 
 @test "exit statuses 125, 126, 127 of the script are the script's" {
 	for n in 125 126 127; do
 		export ARGV_EXIT=$n
 		same_as_kernel ./x
-		[ "$status" -eq "$n" ]
+		want_status "$n"
 	done
 }
 
 @test "death by SIGTERM passes through" {
 	export ARGV_SIGNAL=15
 	same_as_kernel ./x
-	[ "$status" -eq 143 ]
+	want_status 143
 }
 
 @test "death by SIGKILL passes through" {
 	export ARGV_SIGNAL=9
 	same_as_kernel ./x
-	[ "$status" -eq 137 ]
+	want_status 137
 }
 
 @test "the parent sees a death by signal, not an exit with 128+n" {
@@ -91,11 +91,11 @@ setup() {
 @test "the script runs with the PID runscript was started with" {
 	export ARGV_PID=1
 	# Kernel first: env execs, so the printer's pid is the shell's $$.
-	run sh -c 'echo "$$"; exec env -- ./x'
-	[ "$status" -eq 0 ]
+	capture sh -c 'echo "$$"; exec env -- ./x'
+	want_status 0
 	[ "pid: ${lines[0]}" = "$(printf '%s\n' "$output" | grep '^pid: ')" ]
-	run sh -c 'echo "$$"; exec "$1" ./x' sh "$RUNSCRIPT"
-	[ "$status" -eq 0 ]
+	capture sh -c 'echo "$$"; exec "$1" ./x' sh "$RUNSCRIPT"
+	want_status 0
 	printf '%s\n' "$output"
 	[ "pid: ${lines[0]}" = "$(printf '%s\n' "$output" | grep '^pid: ')" ]
 }
@@ -105,8 +105,8 @@ setup() {
 	mkscript y '#!./x\n'
 	mkscript z 'exec ./p "$@"\n'
 	for s in ./y ./z; do
-		run sh -c 'echo "$$"; exec "$1" "$2"' sh "$RUNSCRIPT" "$s"
-		[ "$status" -eq 0 ]
+		capture sh -c 'echo "$$"; exec "$1" "$2"' sh "$RUNSCRIPT" "$s"
+		want_status 0
 		printf '%s\n' "$output"
 		[ "pid: ${lines[0]}" = "$(printf '%s\n' "$output" | grep '^pid: ')" ]
 	done
@@ -118,35 +118,35 @@ setup() {
 	export ODD=$'a\nb\tc \x01\x1b\xff\xfe=d=\'"$(x)`*'
 	export ARGV_ENV=ODD
 	same_as_kernel ./x
-	[[ $output == *"env ODD: a\\x0ab"* ]]
+	want_output_has "env ODD: a\\x0ab"
 }
 
 @test "an empty variable stays set and empty; an unset one stays unset" {
 	export EMPTY=
 	export ARGV_ENV=EMPTY
 	same_as_kernel ./x
-	[[ $output == *"env EMPTY: "* ]]
+	want_output_has "env EMPTY: "
 	export ARGV_ENV=NOT_SET_ANYWHERE
 	unset NOT_SET_ANYWHERE
 	same_as_kernel ./x
-	[[ $output == *"(unset)"* ]]
+	want_output_has "(unset)"
 }
 
 @test "the environment block reaches the script byte for byte, in order" {
 	mkscript e '#!/bin/sh\n/usr/bin/od -An -tx1 -v /proc/$$/environ\n'
 	vars=(Z=1 A=2 'SP=a b' $'NL=x\ny' $'BYTES=\xff\xc3' 'EQ==x=' 'E=' M=3)
 	kernel_run env -i "${vars[@]}" /usr/bin/env -- ./e
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 	[ -n "$kout" ]
-	run --separate-stderr env -i "${vars[@]}" "$RUNSCRIPT" ./e
+	capture env -i "${vars[@]}" "$RUNSCRIPT" ./e
 	like_kernel
 }
 
 @test "an empty environment stays empty" {
 	mkscript e '#!/bin/sh\n/usr/bin/od -An -tx1 -v /proc/$$/environ; echo end\n'
 	kernel_run env -i /usr/bin/env -- ./e
-	[ "$kstatus" -eq 0 ]
-	run --separate-stderr env -i "$RUNSCRIPT" ./e
+	want_status 0
+	capture env -i "$RUNSCRIPT" ./e
 	like_kernel
 }
 
@@ -168,7 +168,7 @@ setup() {
 	kernel_run env -- ./r
 	read -r after_kernel <&5
 	exec 5<file
-	run --separate-stderr "$RUNSCRIPT" ./r
+	capture "$RUNSCRIPT" ./r
 	read -r after_runscript <&5
 	like_kernel
 	[[ $output == one* ]]
@@ -178,7 +178,7 @@ setup() {
 
 @test "runscript's own descriptors never reach the script (#! script)" {
 	same_as_kernel ./x a
-	[[ $output == *"fds:"* ]]
+	want_output_has "fds:"
 }
 
 @test "runscript's own descriptors never reach the script (chain of scripts)" {
@@ -195,7 +195,7 @@ setup() {
 	mkdir d
 	mkscript d/w '#!./p\n'
 	kernel_run env -- PATH="$PWD/d" w
-	run --separate-stderr env -- PATH="$PWD/d" "$RUNSCRIPT" w
+	capture env -- PATH="$PWD/d" "$RUNSCRIPT" w
 	like_kernel
 }
 
@@ -209,27 +209,27 @@ setup() {
 	# Close stdin in the process that execs, so runscript's first open
 	# would get descriptor 0.
 	kernel_run bash -c 'exec "$@" <&-' bash env -- ./y
-	run --separate-stderr bash -c 'exec "$@" <&-' bash "$RUNSCRIPT" ./y
+	capture bash -c 'exec "$@" <&-' bash "$RUNSCRIPT" ./y
 	like_kernel
-	[[ $output == *"fds: 1 "* ]]
+	want_output_has "fds: 1 "
 }
 
 # --- arguments ---------------------------------------------------------------------
 
 @test "empty and blank-only arguments pass unchanged" {
 	same_as_kernel ./x '' ' ' '   ' $'\t' '' ' a  b '
-	[[ $output == *"argc: 8"* ]]
+	want_output_has "argc: 8"
 }
 
 @test "newlines, tabs and other control bytes in arguments pass unchanged" {
 	same_as_kernel ./x $'a\nb' $'\n' $'\t\t' $'\r\n' $'\x01\x1b\x7f' $'\v\f'
-	[[ $output == *'\x0a'* ]]
+	want_output_has '\x0a'
 }
 
 @test "glob characters pass unchanged, never expanded" {
 	touch a1 ab abc
 	same_as_kernel ./x '*' 'a?' '[a]*' 'a*' '*?[' '[' '**/*' '{a,b}' '~' '~root'
-	[[ $output == *"argv[2]: *"* ]]
+	want_output_has "argv[2]: *"
 }
 
 @test "shell characters pass unchanged and nothing is executed" {
@@ -240,7 +240,7 @@ setup() {
 
 @test "invalid UTF-8 bytes pass unchanged" {
 	same_as_kernel ./x $'\xff\xfe' $'\xc3' $'\xc3(' $'\xed\xa0\x80' $'\x80' $'a\xffb'
-	[[ $output == *'\xff\xfe'* ]]
+	want_output_has '\xff\xfe'
 }
 
 @test "non-ASCII UTF-8 passes unchanged" {
@@ -252,7 +252,7 @@ setup() {
 	big=${big// /A}x
 	# Compared by checksum, so that a failure report stays readable.
 	kernel_run env -- ./x "$big" b
-	run --separate-stderr "$RUNSCRIPT" ./x "$big" b
+	capture "$RUNSCRIPT" ./x "$big" b
 	[ "${#kout}" -gt 102400 ]
 	k=$(printf '%s' "$kout" | md5sum) r=$(printf '%s' "$output" | md5sum)
 	echo "direct: status $kstatus, ${#kout} bytes, md5 $k"
@@ -269,7 +269,7 @@ setup() {
 	args=()
 	for i in $(seq 1 2000); do args+=("a$i"); done
 	same_as_kernel ./x "${args[@]}"
-	[[ $output == *"argc: 2002"* ]]
+	want_output_has "argc: 2002"
 }
 
 @test "arguments pass unchanged through a chain and through the /bin/sh fallback" {
@@ -293,8 +293,8 @@ piped() {
 	mkscript c '#!/bin/sh\nod -An -tx1 -v; exec ./p "$@"\n'
 	input=$'line one\nline two\n\xff\x01 end'
 	kernel_run piped "$input" env -- ./c a
-	[[ $kout == *"6c 69 6e 65"* ]]
-	run --separate-stderr piped "$input" "$RUNSCRIPT" ./c a
+	want_output_has "6c 69 6e 65"
+	capture piped "$input" "$RUNSCRIPT" ./c a
 	like_kernel
 }
 
@@ -303,15 +303,15 @@ piped() {
 	printf 'first\nsecond\n' >in
 	kernel_run env -- ./c a <in
 	[[ $kout == first* ]]
-	run --separate-stderr "$RUNSCRIPT" ./c a <in
+	capture "$RUNSCRIPT" ./c a <in
 	like_kernel
 }
 
 @test "standard error of the script passes unchanged" {
 	mkscript c '#!/bin/sh\nprintf "to stderr %s\\n" "$*" >&2; exec ./p "$@"\n'
 	kernel_run env -- ./c a 'b c'
-	[ "$kerr" = "to stderr a b c" ]
-	run --separate-stderr "$RUNSCRIPT" ./c a 'b c'
+	want_stderr "to stderr a b c"
+	capture "$RUNSCRIPT" ./c a 'b c'
 	like_kernel
-	[ "$stderr" = "$kerr" ]
+	want_stderr "$kerr"
 }

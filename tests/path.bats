@@ -1,5 +1,4 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154 # kstatus, kout, kerr, stderr: set by helper.bash
 # PATH search for a SCRIPT without '/': it must find what glibc's execvp finds
 # (env(1) runs the same name with the same PATH, and the kernel decides), and
 # hand the interpreter the path the search built.
@@ -7,7 +6,8 @@
 load helper
 
 # on_path VALUE NAME ARG...: run NAME ARG... with PATH=VALUE, directly (env
-# uses execvp) and through runscript; both must agree.
+# uses execvp) and through runscript; both must agree, so the want_* checks
+# that follow judge the kernel's status and output as much as runscript's.
 on_path() {
 	local p=$1
 	shift
@@ -34,7 +34,7 @@ mkwhere() {
 	touch d1/other
 	mkwhere d2/x
 	on_path "$PWD/d1:$PWD/d2" x a 'b c'
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "the first match on PATH wins" {
@@ -42,52 +42,52 @@ mkwhere() {
 	mkwhere d1/x
 	mkwhere d2/x
 	on_path "$PWD/d1:$PWD/d2" x
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "the interpreter gets the path the search built: absolute dir + /x" {
 	mkdir d
 	mkwhere d/x
 	on_path "$PWD/d" x a
-	[[ $kout == *"$PWD/d/x"* ]]
+	want_output_has "$PWD/d/x"
 }
 
 @test "the interpreter gets the path the search built: relative dir d/x" {
 	mkdir d
 	mkwhere d/x
 	on_path d x a
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "the interpreter gets the path the search built: element with a trailing /" {
 	mkdir d
 	mkwhere d/x
 	on_path "$PWD/d/" x
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "a name found nowhere on PATH: 127, 'command not found'" {
 	mkdir d1 d2
 	on_path "$PWD/d1:$PWD/d2" x
-	[ "$status" -eq 127 ]
-	[ "$stderr" = "runscript: x: command not found" ]
+	want_status 127
+	want_stderr "runscript: x: command not found"
 }
 
 @test "unset PATH: the default path finds sh" {
 	without_path sh -c 'echo "$0:$1:$#"' one
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "unset PATH: the default path does not include the current directory" {
 	mkwhere x
 	without_path x
-	[ "$kstatus" -ne 0 ]
+	want_failure
 }
 
 @test "empty PATH variable: the name is looked up in the current directory" {
 	mkwhere x
 	on_path "" x a
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "a leading empty PATH element means the current directory (bare name)" {
@@ -95,14 +95,14 @@ mkwhere() {
 	mkwhere x
 	mkwhere d/x
 	on_path ":$PWD/d" x a
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "a trailing empty PATH element means the current directory" {
 	mkdir d
 	mkwhere x
 	on_path "$PWD/d:" x a
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "an empty PATH element in the middle means the current directory" {
@@ -110,7 +110,7 @@ mkwhere() {
 	mkwhere x
 	mkwhere e/x
 	on_path "$PWD/d::$PWD/e" x a
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "a non-executable match is skipped and a later one runs" {
@@ -118,41 +118,41 @@ mkwhere() {
 	mkfile d1/x 644 '#!./p d1/x\n'
 	mkwhere d2/x
 	on_path "$PWD/d1:$PWD/d2" x
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "only a non-executable match: 126 (EACCES)" {
 	mkdir d1
 	mkfile d1/x 644 '#!./p d1/x\n'
 	on_path "$PWD/d1" x
-	[ "$kstatus" -eq 126 ]
+	want_status 126
 }
 
 @test "EACCES wins over ENOENT at the end of the search (EACCES first)" {
 	mkdir d1 d2 d3
 	mkfile d1/x 644 '#!./p d1/x\n'
 	on_path "$PWD/d1:$PWD/d2:$PWD/d3" x
-	[ "$kstatus" -eq 126 ]
+	want_status 126
 }
 
 @test "EACCES wins over ENOENT at the end of the search (EACCES last)" {
 	mkdir d1 d2 d3
 	mkfile d3/x 644 '#!./p d3/x\n'
 	on_path "$PWD/d1:$PWD/d2:$PWD/d3" x
-	[ "$kstatus" -eq 126 ]
+	want_status 126
 }
 
 @test "a directory with the name on PATH is skipped" {
 	mkdir -p d1/x d2
 	mkwhere d2/x
 	on_path "$PWD/d1:$PWD/d2" x
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "only a directory with the name on PATH: as the kernel (EACCES)" {
 	mkdir -p d1/x d2
 	on_path "$PWD/d1:$PWD/d2" x
-	[ "$kstatus" -ne 0 ]
+	want_failure
 }
 
 @test "a match whose interpreter is missing: the search goes on as execvp's does" {
@@ -166,7 +166,7 @@ mkwhere() {
 	mkdir d1
 	mkscript d1/x '#!./nope\n'
 	on_path "$PWD/d1" x a
-	[ "$kstatus" -ne 0 ]
+	want_failure
 }
 
 @test "a match whose interpreter is not executable: the search goes on" {
@@ -190,14 +190,14 @@ mkwhere() {
 	mkscript d1/x 'exec ./p from-d1-by-sh "$0" "$@"\n'
 	mkwhere d2/x
 	on_path "$PWD/d1:$PWD/d2" x a 'b c'
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "an ELF binary found on PATH is run with argv[0] as given" {
 	mkdir d
 	cp p d/prog
 	on_path "$PWD/d" prog a
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "a PATH element that is a regular file (ENOTDIR) is skipped" {
@@ -205,27 +205,27 @@ mkwhere() {
 	touch f
 	mkwhere d/x
 	on_path "$PWD/f:$PWD/d" x
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "a PATH of only a regular file (ENOTDIR): as the kernel" {
 	touch f
 	on_path "$PWD/f" x
-	[ "$kstatus" -ne 0 ]
+	want_failure
 }
 
 @test "a PATH element that does not exist is skipped" {
 	mkdir d
 	mkwhere d/x
 	on_path "$PWD/missing:$PWD/d" x
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "a name with '/' is not searched: d/x on PATH but not under cwd -> 127" {
 	mkdir -p e/d
 	mkwhere e/d/x
 	on_path "$PWD/e" d/x
-	[ "$kstatus" -eq 127 ]
+	want_status 127
 }
 
 @test "a name with '/' is run relative to cwd, not searched" {
@@ -233,19 +233,19 @@ mkwhere() {
 	mkwhere e/d/x
 	mkwhere d/x
 	on_path "$PWD/e" d/x a
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "empty SCRIPT '' is not found: 127" {
 	mkdir d
 	on_path "$PWD/d" ''
-	[ "$kstatus" -eq 127 ]
+	want_status 127
 }
 
 @test "empty SCRIPT '' is not found even with an empty PATH element: 127" {
 	mkwhere x
 	on_path ":$PWD" ''
-	[ "$kstatus" -eq 127 ]
+	want_status 127
 }
 
 @test "a PATH-found script with a chain of interpreters gets the built path" {
@@ -253,7 +253,7 @@ mkwhere() {
 	mkscript y '#!./p -y\n'
 	mkscript d/x '#!./y -x\n'
 	on_path "$PWD/d" x a
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "a name longer than NAME_MAX: as the kernel (ENAMETOOLONG)" {
@@ -261,7 +261,7 @@ mkwhere() {
 	printf -v name '%*s' 256 ''
 	name=${name// /n}
 	on_path "$PWD/d" "$name"
-	[ "$kstatus" -eq 126 ]
+	want_status 126
 }
 
 @test "a PATH element with a component over NAME_MAX stops the search as execvp's does" {
@@ -270,7 +270,7 @@ mkwhere() {
 	printf -v long '%*s' 300 ''
 	long=/${long// /l}
 	on_path "$long:$PWD/d" x
-	[ "$kstatus" -ne 0 ]
+	want_failure
 }
 
 @test "a PATH element longer than PATH_MAX is passed over as execvp does" {
@@ -279,7 +279,7 @@ mkwhere() {
 	printf -v long '%*s' 5000 ''
 	long=/${long// /l}
 	on_path "$long:$PWD/d" x a
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }
 
 @test "a PATH element longer than PATH_MAX, then the current directory: as execvp" {
@@ -289,5 +289,5 @@ mkwhere() {
 	printf -v long '%*s' 5000 ''
 	long=/${long// /l}
 	on_path "$long:$PWD/d" x a
-	[ "$kstatus" -eq 0 ]
+	want_status 0
 }

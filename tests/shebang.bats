@@ -5,44 +5,19 @@
 # kernel's 256-byte buffer) have explicit expectations, and those tests also
 # check that the kernel really does differ.
 
-# bats sets $stderr; each test runs in its own process, so exporting PATH is
-# local to it; '$HOME' and the like are meant literally.
+# helper.bash sets $stderr; each test runs in its own process, so exporting
+# PATH is local to it; '$HOME' and the like are meant literally.
 # shellcheck disable=SC2154,SC2030,SC2031,SC2016
 
 load helper
 
-# want_status N: the last run (same_as_kernel's runscript run) exited with N.
-# Used only to check that a fixture exercises the case its test is named
-# after; the comparison with the kernel is what pins the behaviour.
-want_status() {
-	if [ "$status" != "$1" ]; then
-		printf 'expected status %s, got %s\n%s\n' "$1" "$status" "$output"
-		return 1
-	fi
-}
-
-# want_output_has TEXT: the last run's stdout contains TEXT.
-want_output_has() {
-	case $output in
-	*"$1"*) ;;
-	*)
-		printf 'expected stdout to contain %s, got:\n%s\n' "$1" "$output"
-		return 1
-		;;
-	esac
-}
-
 # expect_runscript EXPECTED ARGS...: runscript ARGS must print EXPECTED on
-# stdout and exit 0.
+# stdout and exit 0: for what the kernel cannot be asked.
 expect_runscript() {
 	local expected=$1
 	shift
-	run --separate-stderr "$RUNSCRIPT" "$@"
-	if [ "$status" != 0 ] || [ "$output" != "$expected" ]; then
-		printf 'runscript %s\n--- expected (status 0)\n%s\n' "$*" "$expected"
-		printf -- '--- got (status %s)\n%s\n--- stderr\n%s\n' "$status" "$output" "$stderr"
-		return 1
-	fi
+	capture "$RUNSCRIPT" "$@"
+	want_status 0 && want_output "$expected"
 }
 
 # kernel_differs EXPECTED ARGS...: a direct run of ARGS does not print
@@ -50,9 +25,10 @@ expect_runscript() {
 kernel_differs() {
 	local expected=$1
 	shift
-	run env -- "$@"
+	kernel_run env -- "$@"
 	if [ "$output" = "$expected" ]; then
-		printf 'the kernel now gives the same as runscript for %s:\n%s\n' "$*" "$output"
+		printf 'the kernel now gives the same as runscript for %s\n' "$*"
+		show_run 'direct (env)'
 		return 1
 	fi
 }
@@ -306,12 +282,12 @@ mkchain() {
 	local n
 	mkchain ./p 7
 	for n in 1 2 3 4 5 6 7; do
-		run env -- "./c$n"
+		capture env -- "./c$n"
 		[ "$status" = 0 ] || break
 	done
-	[ "$status" != 0 ]
+	want_failure
 	same_as_kernel "./c$n" A
-	[[ $stderr == *nested\ interpreters* ]]
+	want_stderr_has 'nested interpreters'
 }
 
 @test "a chain over a missing interpreter fails as the kernel does at every depth from 1 to 7" {
@@ -334,7 +310,7 @@ mkchain() {
 	mkscript self '#!./self\n'
 	same_as_kernel ./self A
 	want_status 126
-	[[ $stderr == *interpreter* ]]
+	want_stderr_has interpreter
 }
 
 @test "two scripts naming each other as interpreter fail as the kernel does" {
@@ -342,7 +318,7 @@ mkchain() {
 	mkscript b '#!./a -b\n'
 	same_as_kernel ./a A
 	want_status 126
-	[[ $stderr == *interpreter* ]]
+	want_stderr_has interpreter
 }
 
 @test "an interpreter that is a text file without #! is ENOEXEC: /bin/sh runs the SCRIPT" {
@@ -468,20 +444,20 @@ long_arg() {
 	printf '#!./p %s' "$(long_arg 8186)" >x
 	chmod 755 x
 	[ "$(wc -c <x)" = 8192 ]
-	run --separate-stderr "$RUNSCRIPT" ./x A
-	[ "$status" = 126 ]
-	[ -z "$output" ]
-	[[ $stderr == *'longer than'* ]]
+	capture "$RUNSCRIPT" ./x A
+	want_status 126
+	want_output ''
+	want_stderr_has 'longer than'
 }
 
 @test "a #! line of 10000 bytes before its newline fails with 126, 'longer than'" {
 	printf '#!./p %s\n%b' "$(long_arg 9993)" "$SH_BODY" >x
 	chmod 755 x
-	run --separate-stderr "$RUNSCRIPT" ./x A
-	[ "$status" = 126 ]
-	[ -z "$output" ]
-	[[ $stderr == *'longer than'* ]]
-	run --separate-stderr "$RUNSCRIPT" -n ./x A
-	[ "$status" = 126 ]
-	[[ $stderr == *'longer than'* ]]
+	capture "$RUNSCRIPT" ./x A
+	want_status 126
+	want_output ''
+	want_stderr_has 'longer than'
+	capture "$RUNSCRIPT" -n ./x A
+	want_status 126
+	want_stderr_has 'longer than'
 }

@@ -1,0 +1,43 @@
+/*
+ * Running a command as execvp(3) would, for the runscript binary: each
+ * file resolved (src/resolve.c) and exec'd (src/exec.c) in turn, PATH
+ * candidate by candidate, keeping the failure to report.
+ */
+#ifndef ATTEMPT_H
+#define ATTEMPT_H
+
+#include "path.h"
+#include "resolve.h"
+
+struct options {
+	int dry_run; /* -n: print the plan instead of running it */
+	int split;   /* -S: split #! arguments at blanks */
+	int tree;    /* --tree: preload librunscript.so for the whole tree */
+};
+
+/* One try at running a file: its plan, or why it failed. */
+struct attempt {
+	int err;
+	char **args;               /* the argv it runs with */
+	const struct attempt *env; /* whose #!/usr/bin/env named it, if any */
+	struct rs_failure f;
+	struct rs_plan plan;
+	char name[RS_CANDIDATE_MAX]; /* the candidate of a PATH search */
+};
+
+/*
+ * Times runscript does env's job in a row before it lets env run: a
+ * command that names itself through env would otherwise go on for ever,
+ * as it does, exec after exec, without runscript.
+ */
+#define MAX_ENV 8
+
+/*
+ * Runs args[0] with args as execvp(3) would, unless o asks for a dry run;
+ * returns the attempt with the plan to print (err 0) or the failure to
+ * report. slot is room for three attempts.
+ */
+struct attempt *run_command(struct attempt slot[3], char *args[],
+                            const struct options *o);
+
+#endif
