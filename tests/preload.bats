@@ -17,9 +17,7 @@
 # test skips naming it while the library shows exactly that difference,
 # and fails on any other.
 
-# bats sets $stderr and capture sets $lines; '$@' in fixtures is meant
-# literally.
-# shellcheck disable=SC2154,SC2016
+# shellcheck disable=SC2016 # '$@' and '$HOME' in fixtures are meant literally
 
 load helper
 
@@ -37,8 +35,7 @@ SH_BODY='exec ./p from-sh "$@"\n'
 
 setup() {
 	[ -f "$LIB" ] || skip "no preload library at $LIB (make builds it)"
-	cd "$BATS_TEST_TMPDIR" || return 1
-	cp "$ARGV" ./p
+	setup_tmpdir
 }
 
 teardown() {
@@ -69,12 +66,6 @@ launch_run() {
 	rm -f "$err"
 }
 
-# show_run TITLE: prints the last run under TITLE.
-show_run() {
-	printf -- '--- %s: status %s\n%s\n--- its stderr\n%s\n' \
-		"$1" "$status" "$output" "$stderr"
-}
-
 # same_with_lib METHOD ARG...: launch METHOD ARG... without the library and
 # with it; both must print and exit the same. The oracle's run is kept in
 # ORACLE[METHOD] ("status N" and its stdout), the library's stdout in
@@ -91,8 +82,7 @@ same_with_lib() {
 		[ "$stderr" != "$oerr" ]; then
 		printf '=== in %s: launch %s\n' "$PWD" "$(printf '%q ' "$@")"
 		show_run "with $LIB"
-		status=$ostatus output=$oout stderr=$oerr
-		show_run 'libc alone (the oracle)'
+		show_run 'libc alone (the oracle)' "$ostatus" "$oout" "$oerr"
 		return 1
 	fi
 }
