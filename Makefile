@@ -63,7 +63,7 @@ librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags
 # lines for the differential test, the race harness. They and the bench
 # programs are built the same way, each from one file.
 TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
-              tests/bin/race-sys
+              tests/bin/race-sys tests/bin/launch
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
 
