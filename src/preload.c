@@ -101,7 +101,7 @@ static int run_or_search(struct call *c, const char *file, char *const argv[],
  * runscript binary does: execvp(NAME), with env's own PATH.
  */
 static int
-env_job(struct call *c, struct rs_plan *p, char *const argv[],
+env_job(const struct call *c, struct rs_plan *p, char *const argv[],
         char *const envp[], int envs)
 {
 	char *args[rs_plan_argv(p, argv, NULL) + 1];
