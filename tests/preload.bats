@@ -68,8 +68,7 @@ launch_run() {
 
 # same_with_lib METHOD ARG...: launch METHOD ARG... without the library and
 # with it; both must print and exit the same. The oracle's run is kept in
-# ORACLE[METHOD] ("status N" and its stdout), the library's stdout in
-# lout.
+# ORACLE[METHOD] ("status N" and its stdout).
 declare -gA ORACLE
 same_with_lib() {
 	local ostatus oout oerr
@@ -77,7 +76,6 @@ same_with_lib() {
 	ostatus=$status oout=$output oerr=$stderr
 	ORACLE[$1]="status $ostatus"$'\n'"$oout"
 	launch_run "$LIB" "$@"
-	lout=$output
 	if [ "$status" != "$ostatus" ] || [ "$output" != "$oout" ] ||
 		[ "$stderr" != "$oerr" ]; then
 		printf '=== in %s: launch %s\n' "$PWD" "$(printf '%q ' "$@")"
@@ -85,33 +83,6 @@ same_with_lib() {
 		show_run 'libc alone (the oracle)' "$ostatus" "$oout" "$oerr"
 		return 1
 	fi
-}
-
-# same_or_known WANT METHOD ARG...: as same_with_lib, but where the library
-# prints exactly WANT (a disagreement reported and not fixed yet) the run
-# is counted in KNOWN and its report kept in the file known, for
-# skip_if_known.
-KNOWN=0
-same_or_known() {
-	local want=$1 report=$BATS_TEST_TMPDIR/.report
-	shift
-	same_with_lib "$@" >"$report" && return 0
-	if [ "$lout" = "$want" ]; then
-		KNOWN=$((KNOWN + 1))
-		cat "$report" >>"$BATS_TEST_TMPDIR/known"
-		return 0
-	fi
-	cat "$report"
-	return 1
-}
-
-# skip_if_known WHAT: skips the test, naming the known disagreement WHAT,
-# when same_or_known met it. Its reports, both runs in full, are in the
-# test's output, which bats shows where the test fails.
-skip_if_known() {
-	[ "$KNOWN" = 0 ] && return 0
-	cat "$BATS_TEST_TMPDIR/known"
-	skip "known disagreement, $KNOWN run(s): $1"
 }
 
 # each METHODS ARG...: same_with_lib for each of METHODS (one word, the
@@ -433,15 +404,11 @@ lib_as_given() {
 }
 
 # glibc's execvp builds /bin/sh FILE for an empty argv as well
-# (maybe_script_execute); the library returns ENOEXEC instead.
+# (maybe_script_execute).
 @test "an empty argument vector on a file without #!: execvp's /bin/sh fallback runs it" {
-	local m
 	mkscript y "$SH_BODY"
-	for m in $ALL; do
-		same_or_known "launch: $m: errno=ENOEXEC" "$m" -0 ./y
-	done
+	each "$ALL" -0 ./y
 	oracle_has execvp 'argv[1]: from-sh'
-	skip_if_known "execvp, execvpe and execlp with an empty argv on a file without #!: ENOEXEC, where libc runs /bin/sh FILE"
 }
 
 @test "an explicit environment reaches the interpreter and /bin/sh" {
@@ -1077,23 +1044,21 @@ as_nobody() {
 }
 
 # libc's child applies the attributes and runs the file actions, then
-# execs; the library does not start the child at all for a file it finds
-# missing, so the error of a failing action (ENOTDIR) or attribute (EPERM,
-# joining process group 1) is not the answer.
+# execs: the error of a failing action (ENOTDIR) or attribute (EPERM,
+# joining process group 1) wins over a missing file.
 @test "posix_spawn(p): a failing file action's or attribute's error wins over a missing file" {
 	local m
 	mkdir d
 	for m in $SPAWN; do
-		same_or_known "launch: $m: return=ENOENT" "$m" -o p/x ./nope A
+		same_with_lib "$m" -o p/x ./nope A
 		oracle_has "$m" 'return=ENOTDIR'
-		same_or_known "launch: $m: return=ENOENT" "$m" -g 1 ./nope A
+		same_with_lib "$m" -g 1 ./nope A
 		oracle_has "$m" 'return=EPERM'
 	done
-	same_or_known "launch: posix_spawnp: return=ENOENT" posix_spawnp -p "$PWD/d" -o p/x nope A
+	same_with_lib posix_spawnp -p "$PWD/d" -o p/x nope A
 	oracle_has posix_spawnp 'return=ENOTDIR'
-	same_or_known "launch: posix_spawnp: return=ENOENT" posix_spawnp -p "$PWD/d" -g 1 nope A
+	same_with_lib posix_spawnp -p "$PWD/d" -g 1 nope A
 	oracle_has posix_spawnp 'return=EPERM'
-	skip_if_known "posix_spawn(p) of a missing file with a failing file action or attribute: ENOENT, where libc returns the action's or attribute's error"
 }
 
 @test "posix_spawn(p) with a process group attribute: as libc, whether it fails or not" {
@@ -1109,7 +1074,7 @@ as_nobody() {
 # The same as seen from the file system: the file that a file action
 # creates.
 @test "posix_spawn(p): the file actions run even when the file is missing" {
-	local m run made want='' got='' bad=0
+	local m run made want='' got=''
 	mkdir d
 	for m in "posix_spawn ./nope" "posix_spawn -d d ./nope" "posix_spawnp -p $PWD/d nope"; do
 		for run in '' "$LIB"; do
@@ -1126,10 +1091,8 @@ as_nobody() {
 		}
 		[ "$got" = "$want" ] && continue
 		printf 'launch %s -w created %s A\n--- libc alone: %s\n--- with the library: %s\n' "${m% *}" "${m##* }" "$want" "$got"
-		[[ $got == *absent ]] || return 1
-		bad=$((bad + 1))
+		return 1
 	done
-	[ "$bad" = 0 ] || skip "known disagreement, $bad run(s): posix_spawn(p) of a missing file runs no file action (a file to create is not created)"
 }
 
 @test "posix_spawn with file actions and a script found on PATH or with a missing interpreter: as libc" {
