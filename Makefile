@@ -30,11 +30,11 @@ COMPILE     = $(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS)
 LINK        = $(CC) $(STATIC) $(LDFLAGS)
 
 SRC = src/runscript.c src/shebang.c src/resolve.c src/path.c src/exec.c src/diag.c src/quote.c src/tree.c src/binfmt.c \
-      src/attempt.c src/hint.c src/check.c
+      src/attempt.c src/hint.c src/check.c src/load.c
 OBJ = src/runscript.o src/shebang.o src/resolve.o src/path.o src/exec.o src/diag.o src/quote.o src/tree.o src/binfmt.o \
-      src/attempt.o src/hint.o src/check.o
+      src/attempt.o src/hint.o src/check.o src/load.o
 HDR = src/runscript.h src/shebang.h src/resolve.h src/path.h src/exec.h src/diag.h src/quote.h src/tree.h src/binfmt.h \
-      src/attempt.h src/check.h
+      src/attempt.h src/check.h src/load.h
 
 all: runscript librunscript.so runscript.1
 
@@ -48,9 +48,11 @@ SYS_PROG = $(SYS_CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
 # program of a process tree. Only the interposed functions are exported,
 # and every symbol is bound at load, so that nothing is looked up lazily
 # between fork and exec.
-LIB_SRC  = src/preload.c src/shebang.c src/resolve.c src/binfmt.c src/path.c \
+LIB_SRC  = src/preload.c src/libcall.c src/spawndir.c src/shebang.c src/resolve.c \
+           src/load.c src/binfmt.c src/path.c \
            src/exec.c
-LIB_HDR  = src/runscript.h src/shebang.h src/resolve.h src/binfmt.h \
+LIB_HDR  = src/runscript.h src/libcall.h src/spawndir.h src/shebang.h src/resolve.h \
+           src/load.h src/binfmt.h \
            src/path.h src/exec.h
 LIB_FLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -shared \
             -Wl,-z,now -Wl,-z,relro
@@ -187,7 +189,8 @@ lint: runscript.1
 	    --error-exitcode=1 --inline-suppr --quiet $(RS_CPPFLAGS) \
 	    src bench fuzz tests
 	@$(TIDY) $(SRC) -- $(RS_CPPFLAGS)
-	@$(TIDY) src/preload.c -- $(RS_CPPFLAGS) -D_GNU_SOURCE
+	@$(TIDY) src/preload.c src/libcall.c src/spawndir.c -- \
+	    $(RS_CPPFLAGS) -D_GNU_SOURCE
 	@$(TIDY) fuzz/fuzz-shebang.c -- $(RS_CPPFLAGS)
 	shellcheck --severity=warning $(SH_FILES)
 	clang-format --dry-run --Werror $(C_FILES)
