@@ -66,7 +66,7 @@ librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags
 # programs are built the same way, each from one file.
 TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
               tests/bin/race-sys tests/bin/launch
-BENCH_PROGS = bench/bin/exec-cost bench/bin/floor
+BENCH_PROGS = bench/bin/exec-cost bench/bin/floor bench/bin/tree-cost
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
 
 runscript: $(OBJ)
@@ -113,14 +113,20 @@ bench/bin/exec-cost: bench/exec-cost.c build/flags
 bench/bin/floor: bench/floor.c build/flags
 	@mkdir -p bench/bin
 	$(PROG) bench/floor.c
+# Spawns with and without librunscript.so preloaded: it must be dynamically
+# linked against the system's libc, as a static program ignores LD_PRELOAD.
+bench/bin/tree-cost: bench/tree-cost.c build/flags
+	@mkdir -p bench/bin
+	$(SYS_PROG) bench/tree-cost.c
 
 # TESTS picks the bats files to run: make test TESTS=tests/cli.bats
 TESTS = tests
 test: runscript librunscript.so $(TEST_PROGS)
 	sh tests/run-bats $(TESTS)
 
-# Benchmarks: a table of ratios to direct exec, measured in one run.
-bench: runscript $(BENCH_PROGS) tests/bin/race
+# Benchmarks: tables of ratios, to direct exec and with/without the --tree
+# library, each measured side by side in one run.
+bench: runscript librunscript.so $(BENCH_PROGS) tests/bin/race
 	sh bench/bench.sh "$(LINK)"
 
 # Fuzzing the #! parser with libFuzzer (clang), FUZZ_SECONDS at a time.

@@ -3,6 +3,7 @@
 # measured side by side in one run (a noisy machine slows all alike).
 # Prints markdown on standard output. BUILD says how runscript was built.
 # Knobs: BENCH_ROUNDS (9), BENCH_RUNS (500 per method and round),
+# BENCH_TREE_ROUNDS (201), BENCH_TREE_RUNS (20 per case, library and round),
 # BENCH_RACE_LAUNCHES (3000 per method), BENCH_RACE_SECONDS (20).
 set -eu
 cd "$(dirname "$0")/.."
@@ -11,6 +12,8 @@ rounds=${BENCH_ROUNDS:-9}
 runs=${BENCH_RUNS:-500}
 launches=${BENCH_RACE_LAUNCHES:-3000}
 seconds=${BENCH_RACE_SECONDS:-20}
+tree_rounds=${BENCH_TREE_ROUNDS:-201}
+tree_runs=${BENCH_TREE_RUNS:-20}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -29,6 +32,21 @@ echo "$rounds rounds of $runs runs per method, methods alternating."
 echo
 bench/bin/exec-cost "$rounds" "$runs" "$tmp/trivial.sh" "$PWD/runscript" \
 	bench/bin/floor
+echo
+echo "### Cost of --tree"
+echo
+echo "A dynamically linked program starts a child and waits for it, with"
+echo "librunscript.so in LD_PRELOAD and without: in its environment, so in the"
+echo "child's too, as under runscript --tree. With the library, a start includes"
+echo "its work in the starting program (reading the first bytes of the file, and"
+echo "for the script those of /bin/sh, which it then starts in the script's"
+echo "place) and the dynamic loader loading it into the child (/bin/sh or"
+echo "/bin/true); not the starting program's own load of it, done once."
+echo "$tree_rounds rounds of $tree_runs starts per case, with and without"
+echo "alternating; the ratio is the median over rounds of with/without."
+echo
+bench/bin/tree-cost "$tree_rounds" "$tree_runs" "$PWD/librunscript.so" \
+	"$tmp/trivial.sh"
 echo
 echo "### Throughput under the race load"
 echo
