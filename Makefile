@@ -54,7 +54,7 @@ LIB_SRC  = src/preload.c src/libcall.c src/spawndir.c src/shebang.c src/resolve.
 LIB_HDR  = src/runscript.h src/libcall.h src/spawndir.h src/shebang.h src/resolve.h \
            src/load.h src/binfmt.h \
            src/path.h src/exec.h
-LIB_FLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -shared \
+LIB_FLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -shared -Wl,-z,noseparate-code \
             -Wl,-z,now -Wl,-z,relro
 
 librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags

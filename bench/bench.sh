@@ -18,7 +18,8 @@ tree_runs=${BENCH_TREE_RUNS:-20}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 printf '#!/bin/sh\nexit 0\n' >"$tmp/trivial.sh"
-chmod +x "$tmp/trivial.sh"
+printf '#!/usr/bin/env sh\nexit 0\n' >"$tmp/env.sh"
+chmod +x "$tmp/trivial.sh" "$tmp/env.sh"
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo "## runscript benchmark"
@@ -47,6 +48,15 @@ echo "alternating; the ratio is the median over rounds of with/without."
 echo
 bench/bin/tree-cost "$tree_rounds" "$tree_runs" "$PWD/librunscript.so" \
 	"$tmp/trivial.sh"
+echo
+echo "### Cost of one run of a trivial \`#!/usr/bin/env sh\` script"
+echo
+echo "Run directly, the kernel starts env, which searches PATH and execs sh:"
+echo "two execs. runscript does env's search itself and execs sh: one."
+echo "$rounds rounds of $runs runs per method, methods alternating."
+echo
+bench/bin/exec-cost "$rounds" "$runs" "$tmp/env.sh" "$PWD/runscript" \
+	bench/bin/floor | sed '/peak resident/d; ${/^$/d;}'
 echo
 echo "### Throughput under the race load"
 echo
