@@ -65,6 +65,21 @@ attempt(struct attempt *a, const char *file, char *args[],
 	                    &a->f);
 	if (a->err == 0 && a->plan.bom)
 		hint_bom(o->diag, file, DIAG_WARNING);
+	/*
+	 * Exec'd by runscript, /proc/self/exe is runscript, which would run
+	 * the script again, for ever; the kernel would have run its caller.
+	 */
+	if (a->err == 0 && a->plan.depth > 0 &&
+	    strcmp(a->plan.file, "/proc/self/exe") == 0) {
+		a->err = a->f.err = ELOOP;
+		a->f.fault = RS_FAULT_SELF;
+		a->f.file =
+		        a->plan.depth == 1
+		                ? a->plan.script
+		                : a->plan.level[a->plan.depth - 2].sb.interp;
+		a->f.interp = a->plan.file;
+		return a;
+	}
 	/* env's job is for run_command(), unless env is to run after all. */
 	if (a->err == 0 && a->plan.run == RS_RUN_ENV && env_job)
 		return a;

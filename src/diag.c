@@ -179,6 +179,16 @@ diag_failure(struct diag *d, const struct rs_failure *f)
 		                                "name itself as its interpreter?",
 		        NULL);
 		break;
+	case RS_FAULT_SELF:
+		diag_say(d, f->file, DIAG_ERROR,
+		         "its #! line names /proc/self/exe, which runscript "
+		         "would exec as itself, for ever",
+		         NULL);
+		diag_say(d, f->file, DIAG_HINT,
+		         "the kernel takes it for the program that execs the "
+		         "script: run the script without runscript",
+		         NULL);
+		break;
 	case RS_FAULT_MISSING:
 		diag_say(d, f->file, DIAG_ERROR, "command not found", NULL);
 		hint_here(d, f->file);

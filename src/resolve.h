@@ -53,6 +53,7 @@ enum rs_fault {
 	RS_FAULT_LOOP,     /* file's interpreter chain is too deep */
 	RS_FAULT_EXEC,     /* the exec of file failed */
 	RS_FAULT_MISSING,  /* a PATH search for file found nothing */
+	RS_FAULT_SELF,     /* file's #! line names /proc/self/exe: runscript */
 };
 
 struct rs_failure {
