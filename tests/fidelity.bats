@@ -532,3 +532,22 @@ dry_run_of_foreign() {
 	want_status 0
 	want_output "./q a"
 }
+
+# What binfmt_elf checks is e_ident's magic, e_type, e_machine and the
+# program headers: not EI_CLASS, EI_DATA or EI_VERSION. Where the kernel
+# loads such a file, runscript must not decide ENOEXEC for it.
+# FAILS at 452ab5d, a finding: src/binfmt.c's native_elf() also requires
+# EI_CLASS 1 or 2, EI_DATA native and EI_VERSION 1, so with binfmt_misc
+# readable runscript runs /bin/sh on files the kernel loads as ELF.
+@test "binfmt_misc readable: a native ELF with odd EI_CLASS, EI_DATA or EI_VERSION runs as the kernel runs it" {
+	need_misc
+	patched c 4 '\x03'
+	patched d 5 '\x02'
+	patched v 6 '\x00'
+	local f bad=0
+	for f in c d v; do
+		echo "=== ./$f"
+		same_with_stderr ./$f a || bad=1
+	done
+	[ "$bad" = 0 ]
+}
