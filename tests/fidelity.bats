@@ -533,9 +533,9 @@ dry_run_of_foreign() {
 	want_output "./q a"
 }
 
-# What binfmt_elf checks is e_ident's magic, e_type, e_machine and the
-# program headers: not EI_CLASS, EI_DATA or EI_VERSION. Where the kernel
-# loads such a file, runscript must not decide ENOEXEC for it.
+# What binfmt_elf checks here (x86-64) is e_ident's magic, e_type,
+# e_machine and the program headers: not EI_CLASS, EI_DATA or EI_VERSION.
+# Where the kernel loads such a file, runscript must not decide ENOEXEC.
 # FAILS at 452ab5d, a finding: src/binfmt.c's native_elf() also requires
 # EI_CLASS 1 or 2, EI_DATA native and EI_VERSION 1, so with binfmt_misc
 # readable runscript runs /bin/sh on files the kernel loads as ELF.
