@@ -337,6 +337,30 @@ There is NO WARRANTY, to the extent permitted by law."
 	[ ! -e ran ]
 }
 
+@test "a newline in an unknown long option is shown as ^J, on one line: 125" {
+	mktoucher x
+	capture "$RUNSCRIPT" $'--fo\no' ./x
+	usage_error "runscript: unrecognized option '--fo^Jo'"
+	[ ! -e ran ]
+}
+
+@test "an escape as an unknown short option is shown as ^[: 125" {
+	mktoucher x
+	capture "$RUNSCRIPT" $'-\x1b' ./x
+	usage_error "runscript: invalid option -- '^['"
+	[ ! -e ran ]
+}
+
+@test "a terminal escape sequence in an unknown long option cannot reach the terminal: ^[, 125" {
+	capture "$RUNSCRIPT" $'--\x1b[31mred\r' ./x
+	usage_error "runscript: unrecognized option '--^[[31mred^M'"
+}
+
+@test "DEL after a known short option is shown as ^?: 125" {
+	capture "$RUNSCRIPT" $'-n\x7f' ./x
+	usage_error "runscript: invalid option -- '^?'"
+}
+
 @test "usage messages say 'runscript', whatever path runscript was run by" {
 	mkdir -p bin/sub
 	cp "$RUNSCRIPT" bin/sub/other-name

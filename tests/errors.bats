@@ -137,12 +137,18 @@ teardown() {
 	first_line_is "runscript: ./x: bad interpreter './f': Permission denied"
 }
 
-@test "script on a noexec mount: 126 as the kernel, with a noexec hint" {
+# noexec_mnt: a tmpfs mounted noexec on ./mnt, which teardown unmounts;
+# or skip.
+noexec_mnt() {
 	[ "$(id -u)" -eq 0 ] || skip "not root: cannot mount a noexec tmpfs"
 	mkdir mnt
 	mount -t tmpfs -o noexec tmpfs mnt 2>mount.err ||
 		skip "cannot mount a noexec tmpfs here: $(cat mount.err)"
 	MNT=$PWD/mnt
+}
+
+@test "script on a noexec mount: 126 as the kernel, with a noexec hint" {
+	noexec_mnt
 	mkscript mnt/x '#!./p\n'
 	same_as_kernel ./mnt/x a
 	want_status 126
@@ -150,12 +156,28 @@ teardown() {
 	has_hint ./mnt/x "noexec"
 }
 
+@test "non-executable script on a noexec mount: the noexec hint, not chmod +x" {
+	noexec_mnt
+	mkfile mnt/x 644 '#!./p\n'
+	same_as_kernel ./mnt/x a
+	want_status 126
+	want_stderr "runscript: ./mnt/x: Permission denied
+runscript: ./mnt/x: hint: its file system is mounted noexec"
+}
+
+@test "non-executable interpreter on a noexec mount: the noexec hint names it, not chmod +x" {
+	noexec_mnt
+	cp p mnt/p
+	chmod 644 mnt/p
+	mkscript x '#!./mnt/p\n'
+	same_as_kernel ./x a
+	want_status 126
+	want_stderr "runscript: ./x: bad interpreter './mnt/p': Permission denied
+runscript: ./mnt/p: hint: its file system is mounted noexec"
+}
+
 @test "interpreter on a noexec mount: 126 as the kernel, names the interpreter" {
-	[ "$(id -u)" -eq 0 ] || skip "not root: cannot mount a noexec tmpfs"
-	mkdir mnt
-	mount -t tmpfs -o noexec tmpfs mnt 2>mount.err ||
-		skip "cannot mount a noexec tmpfs here: $(cat mount.err)"
-	MNT=$PWD/mnt
+	noexec_mnt
 	cp p mnt/p
 	mkscript x '#!./mnt/p\n'
 	same_as_kernel ./x a

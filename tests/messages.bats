@@ -1,0 +1,138 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # kstatus, kerr, stderr: set by helper.bash
+# The hints of issue 9, word for word as src/diag.c writes them: each
+# fixture's status and output come from a direct run (the kernel, and env),
+# the message is runscript's own, `runscript: FILE: REASON` and then
+# `runscript: FILE: hint: ...` lines. Where a hint names a command to fix
+# the file, the command is run and the file then runs.
+
+load helper
+
+# --- a name that PATH lacks but the current directory has ------------------
+
+@test "runscript build.sh, with ./build.sh there and not on PATH: 127, and the hint to write ./build.sh" {
+	mkdir bin
+	mkscript build.sh '#!./p\n'
+	kernel_run env -- PATH="$PWD/bin" build.sh a
+	capture env -- PATH="$PWD/bin" "$RUNSCRIPT" build.sh a
+	like_kernel
+	want_status 127
+	want_stderr "runscript: build.sh: command not found
+runscript: build.sh: hint: to run the file in the current directory, write ./build.sh"
+	# The hint works.
+	kernel_run env -- ./build.sh a
+	want_status 0
+	capture env -- PATH="$PWD/bin" "$RUNSCRIPT" ./build.sh a
+	like_kernel
+}
+
+@test "the ./NAME hint quotes a name the shell would split" {
+	mkdir bin
+	mkscript 'my build.sh' '#!./p\n'
+	kernel_run env -- PATH="$PWD/bin" 'my build.sh'
+	capture env -- PATH="$PWD/bin" "$RUNSCRIPT" 'my build.sh'
+	like_kernel
+	want_status 127
+	want_stderr "runscript: my build.sh: command not found
+runscript: my build.sh: hint: to run the file in the current directory, write ./'my build.sh'"
+}
+
+@test "a name neither PATH nor the current directory has: 127, no ./NAME hint" {
+	mkdir bin
+	kernel_run env -- PATH="$PWD/bin" build.sh
+	capture env -- PATH="$PWD/bin" "$RUNSCRIPT" build.sh
+	like_kernel
+	want_status 127
+	want_stderr "runscript: build.sh: command not found"
+}
+
+# --- #!/usr/bin/env NAME ---------------------------------------------------
+
+@test "#!/usr/bin/env bash with CRLF: 127 as env, names bash^M, DOS line endings hint naming the script" {
+	[ -x /usr/bin/env ] || skip "no /usr/bin/env here"
+	mkscript x '#!/usr/bin/env bash\r\nexec ./p "$@"\r\n'
+	same_as_kernel ./x a
+	want_status 127
+	want_stderr "runscript: ./x: /usr/bin/env bash^M: command not found
+runscript: ./x: hint: the #! line ends in a carriage return (DOS line endings); convert the file with: sed -i 's/\\r\$//' ./x"
+	# The hint works.
+	hint=$(stderr_line 2)
+	eval "${hint#*with: }"
+	same_as_kernel ./x a
+	want_status 0
+}
+
+@test "#!/usr/bin/env NAME -u without -S: 127 as env, the -S hint first, then env's own error" {
+	[ -x /usr/bin/env ] || skip "no /usr/bin/env here"
+	mkscript x '#!/usr/bin/env nosuchprog-xyz -u\n'
+	same_as_kernel ./x a
+	want_status 127
+	[ -n "$kerr" ]
+	want_stderr "runscript: ./x: hint: /usr/bin/env will look for one command named 'nosuchprog-xyz -u', which is not on PATH; to split it into words, run runscript -S, or write #!/usr/bin/env -S nosuchprog-xyz -u
+$kerr"
+}
+
+# --- the #! line -----------------------------------------------------------
+
+@test "UTF-8 byte order mark before #!: as the kernel, the warning and the hint to remove it" {
+	mkscript x '\xef\xbb\xbf#!./p\n./p by-sh "$@"\n'
+	same_as_kernel ./x a
+	want_stderr "runscript: ./x: warning: a UTF-8 byte order mark precedes '#!', so the #! line is ignored and /bin/sh runs it
+runscript: ./x: hint: remove the mark with: sed -i '1s/^\\xEF\\xBB\\xBF//' ./x
+$kerr"
+	# The hint works: the #! line is then the kernel's.
+	hint=$(stderr_line 2)
+	eval "${hint#*with: }"
+	[ "$(head -c 2 x)" = '#!' ]
+	same_as_kernel ./x a
+	want_stderr ''
+	want_output_has "argv[1]: ./x"
+}
+
+@test "#!nosuchinterp-xyz (a relative interpreter): 127 as the kernel, the hint to write an absolute path or env" {
+	mkscript x '#!nosuchinterp-xyz\n'
+	same_as_kernel ./x a
+	want_status 127
+	want_stderr "runscript: ./x: bad interpreter 'nosuchinterp-xyz': No such file or directory
+runscript: ./x: hint: the kernel does not search PATH for 'nosuchinterp-xyz': write its absolute path, or #!/usr/bin/env nosuchinterp-xyz"
+}
+
+@test "#!sh, a name on PATH but not in the current directory: 127 as the kernel, the same hint" {
+	mkscript x '#!sh\n'
+	same_as_kernel ./x a
+	want_status 127
+	want_stderr "runscript: ./x: bad interpreter 'sh': No such file or directory
+runscript: ./x: hint: the kernel does not search PATH for 'sh': write its absolute path, or #!/usr/bin/env sh"
+}
+
+# --- an ELF program whose loader is missing --------------------------------
+
+# noloader NAME: a copy of a dynamically linked test program, its PT_INTERP
+# loader renamed to one that does not exist, of the same length; or skip.
+LOADER=/lib64/ld-linux-x86-64.so.2
+MISSING=/lib64/ld-nowhr-x86-64.so.2
+noloader() {
+	local prog=$ROOT/tests/bin/race-sys
+	[ -x "$prog" ] || skip "no $prog (make test builds it)"
+	grep -qaF "$LOADER" "$prog" ||
+		skip "$prog does not name $LOADER (not x86-64 glibc)"
+	[ ! -e "$MISSING" ]
+	sed "s|$LOADER|$MISSING|g" "$prog" >"$1"
+	chmod 755 "$1"
+	grep -qaF "$MISSING" "$1"
+}
+
+@test "an ELF program whose loader is missing: 127 as the kernel, the message names the loader" {
+	noloader prog
+	same_as_kernel ./prog a
+	want_status 127
+	want_stderr "runscript: ./prog: ELF interpreter '$MISSING': No such file or directory"
+}
+
+@test "a script whose interpreter's loader is missing: 127 as the kernel, the message names the loader" {
+	noloader prog
+	mkscript x '#!./prog\n'
+	same_as_kernel ./x a
+	want_status 127
+	first_line_is "runscript: ./prog: ELF interpreter '$MISSING': No such file or directory"
+}
