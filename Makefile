@@ -173,6 +173,7 @@ SAN_PROGS = build/asan/runscript build/valgrind/runscript \
             build/asan/spawn-threads build/valgrind/spawn-threads
 
 check-sanitize: $(SAN_PROGS) librunscript.so $(TEST_PROGS)
+	cp -f librunscript.so build/asan/librunscript.so
 	RUNSCRIPT_BIN=`pwd`/build/asan/runscript sh tests/run-bats $(TESTS)
 	sh tests/valgrind.sh build/valgrind/runscript tests/bin/argv
 	build/asan/spawn-threads 32 50

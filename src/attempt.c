@@ -61,6 +61,8 @@ attempt(struct attempt *a, const char *file, char *args[],
 
 	a->args = args;
 	a->env = NULL;
+	a->env_args = NULL;
+	a->env_slots = NULL;
 	a->err = rs_resolve(AT_FDCWD, file, o->split ? RS_SPLIT : 0, &a->plan,
 	                    &a->f);
 	if (a->err == 0 && a->plan.bom)
@@ -112,6 +114,8 @@ not_run(struct attempt *a, char *args[], int err)
 	a->err = err;
 	a->args = args;
 	a->env = NULL;
+	a->env_args = NULL;
+	a->env_slots = NULL;
 	a->f.fault = err == ENOENT ? RS_FAULT_MISSING : RS_FAULT_SCRIPT;
 	a->f.err = err;
 	a->f.file = name;
@@ -200,17 +204,35 @@ run_command(struct attempt slot[3], char *args[], const struct options *o)
 	 */
 	for (int envs = 1; a->err == 0 && a->plan.run == RS_RUN_ENV; envs++) {
 		char **argv = env_args(a);
+		struct attempt *next =
+		        argv != NULL ? malloc(3 * sizeof *next) : NULL;
 
-		namer = a;
-		if (argv == NULL || (slot = malloc(3 * sizeof *slot)) == NULL) {
+		a->env = namer;
+		if (next == NULL) {
+			free(argv);
 			a->err = a->f.err = ENOMEM;
 			a->f.fault = RS_FAULT_EXEC;
 			a->f.file = a->plan.file;
 			return a;
 		}
-		a = run(slot, argv, o, envs < RS_MAX_ENV);
+		a->env_args = argv;
+		a->env_slots = next;
+		namer = a;
+		a = run(next, argv, o, envs < RS_MAX_ENV);
 	}
-	if (a->err != 0)
-		a->env = namer;
+	a->env = namer;
 	return a;
+}
+
+void
+run_command_free(struct attempt *a)
+{
+	/* Each attempt that named a command holds what its job needed. */
+	for (struct attempt *n = a->env; n != NULL;) {
+		struct attempt *up = n->env;
+
+		free(n->env_args);
+		free(n->env_slots);
+		n = up;
+	}
 }

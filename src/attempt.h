@@ -23,7 +23,9 @@ struct options {
 struct attempt {
 	int err;
 	char **args;               /* the argv it runs with */
-	const struct attempt *env; /* whose #!/usr/bin/env named it, if any */
+	struct attempt *env;       /* whose #!/usr/bin/env named it, if any */
+	char **env_args;           /* for env's job: its argv... */
+	struct attempt *env_slots; /* ...and its attempts */
 	struct rs_failure f;
 	struct rs_plan plan;
 	char name[RS_CANDIDATE_MAX]; /* the candidate of a PATH search */
@@ -36,5 +38,8 @@ struct attempt {
  */
 struct attempt *run_command(struct attempt slot[3], char *args[],
                             const struct options *o);
+
+/* Gives back what run_command() allocated for env's jobs, once done. */
+void run_command_free(struct attempt *a);
 
 #endif

@@ -39,57 +39,56 @@ struct dirent64 {
 #define NATIVE_DATA ELFDATA2MSB
 #endif
 
-/* Whether this machine's kernel runs ELF programs of class and machine. */
+/*
+ * Whether this machine's kernel runs ELF programs for machine, with its
+ * own loader or its compat one: elf_check_arch() and compat_elf_check_arch().
+ */
 static int
-native_machine(int class, int machine)
+native_machine(unsigned machine)
 {
-#if defined(__x86_64__)
-	return machine == EM_X86_64 ||
-	       (class == ELFCLASS32 && machine == EM_386);
-#elif defined(__i386__)
-	return class == ELFCLASS32 && machine == EM_386;
-#elif defined(__aarch64__)
-	return (class == ELFCLASS64 && machine == EM_AARCH64) ||
-	       (class == ELFCLASS32 && machine == EM_ARM);
-#elif defined(__arm__)
-	return class == ELFCLASS32 && machine == EM_ARM;
+#if defined(__x86_64__) || defined(__i386__)
+	/* 6 is EM_486, which the compat loader takes and not every elf.h names. */
+	return machine == EM_X86_64 || machine == EM_386 || machine == 6;
+#elif defined(__aarch64__) || defined(__arm__)
+	return machine == EM_AARCH64 || machine == EM_ARM;
 #elif defined(__riscv)
 	return machine == EM_RISCV;
-#elif defined(__powerpc64__)
-	return machine == EM_PPC64 ||
-	       (class == ELFCLASS32 && machine == EM_PPC);
-#elif defined(__s390x__)
+#elif defined(__powerpc64__) || defined(__powerpc__)
+	return machine == EM_PPC64 || machine == EM_PPC;
+#elif defined(__s390x__) || defined(__s390__)
 	return machine == EM_S390;
 #else
-	(void)class;
 	(void)machine;
 	return 1; /* a machine not listed here: let the kernel judge */
 #endif
 }
 
-/* A 16-bit field of an ELF header, in this machine's byte order. */
+/* A 16-bit field of an ELF header, read as the kernel reads it: natively. */
 static unsigned
 half(const unsigned char *p)
 {
-	if (NATIVE_DATA == ELFDATA2LSB)
-		return (unsigned)(p[0] | p[1] << 8);
-	return (unsigned)(p[0] << 8 | p[1]);
+	unsigned short v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
 }
 
-/* Whether head is an ELF program this machine's kernel loads. */
+/*
+ * Whether head is an ELF program the kernel would go on to load: the
+ * checks of load_elf_binary() before it reads further, the magic, the type
+ * and the machine, no more (it ignores the class, byte order and version
+ * bytes). Where it refuses later, the exec fails with ENOEXEC and /bin/sh
+ * follows, as it would have.
+ */
 static int
 native_elf(const unsigned char *head, size_t len)
 {
 	/* e_type and e_machine follow e_ident in either class. */
 	unsigned type = half(head + EI_NIDENT);
-	unsigned machine = half(head + EI_NIDENT + 2);
 
-	return len >= sizeof(Elf32_Ehdr) &&
-	       memcmp(head, ELFMAG, SELFMAG) == 0 &&
-	       head[EI_DATA] == NATIVE_DATA && head[EI_VERSION] == EV_CURRENT &&
-	       (head[EI_CLASS] == ELFCLASS32 || head[EI_CLASS] == ELFCLASS64) &&
+	return len >= EI_NIDENT + 4 && memcmp(head, ELFMAG, SELFMAG) == 0 &&
 	       (type == ET_EXEC || type == ET_DYN) &&
-	       native_machine(head[EI_CLASS], (int)machine);
+	       native_machine(half(head + EI_NIDENT + 2));
 }
 
 /* Reads the small file name in dir into text; returns 0, or -1. */

@@ -116,8 +116,9 @@ diag_setid(void)
 {
 	struct diag d = {0, 0, 0};
 
-	diag_put(&d, "runscript: refusing to run set-uid or set-gid: real and "
-	             "effective ids differ\n");
+	diag_put(&d, "runscript: refusing to run with privileges that the "
+	             "caller may lack (set-user-ID, set-group-ID or file "
+	             "capabilities)\n");
 	return RS_EXIT_CANCELED;
 }
 

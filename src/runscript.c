@@ -160,11 +160,13 @@ main(int argc, char *argv[])
 	a = run_command(slot, args, &o);
 	/* Only a dry run gets here with a plan. */
 	if (a->err == 0) {
-		err = print_plan(&a->plan, a->args, o.tree);
-		return err == 0 ? 0 : diag_write_error(err);
-	}
-	if (a->env != NULL)
-		return diag_env_failure(&diag, &a->f, a->env->plan.script,
-		                        a->env->plan.file, a->args[0]);
-	return diag_failure(&diag, &a->f);
+		if ((err = print_plan(&a->plan, a->args, o.tree)) != 0)
+			err = diag_write_error(err);
+	} else if (a->env != NULL)
+		err = diag_env_failure(&diag, &a->f, a->env->plan.script,
+		                       a->env->plan.file, a->args[0]);
+	else
+		err = diag_failure(&diag, &a->f);
+	run_command_free(a);
+	return err;
 }

@@ -11,9 +11,7 @@ load helper
 # Tests that mount, hold fd 9 or start a background process undo it here,
 # also when they fail.
 teardown() {
-	if [ -n "${MNT:-}" ] && mountpoint -q "$MNT"; then
-		umount "$MNT"
-	fi
+	umount_noexec
 	exec 9>&- || true
 	if [ -n "${BG:-}" ]; then
 		kill "$BG" 2>/dev/null || true
@@ -135,16 +133,6 @@ teardown() {
 	like_kernel
 	want_status 126
 	first_line_is "runscript: ./x: bad interpreter './f': Permission denied"
-}
-
-# noexec_mnt: a tmpfs mounted noexec on ./mnt, which teardown unmounts;
-# or skip.
-noexec_mnt() {
-	[ "$(id -u)" -eq 0 ] || skip "not root: cannot mount a noexec tmpfs"
-	mkdir mnt
-	mount -t tmpfs -o noexec tmpfs mnt 2>mount.err ||
-		skip "cannot mount a noexec tmpfs here: $(cat mount.err)"
-	MNT=$PWD/mnt
 }
 
 @test "script on a noexec mount: 126 as the kernel, with a noexec hint" {

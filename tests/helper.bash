@@ -278,3 +278,22 @@ open_for_nobody() {
 		RUNSCRIPT=$PWD/rsbin/runscript
 	fi
 }
+
+# --- mounts ---------------------------------------------------------------------
+
+# noexec_mnt: a tmpfs mounted noexec on ./mnt, which the file's teardown
+# takes away with umount_noexec; or skip.
+noexec_mnt() {
+	[ "$(id -u)" -eq 0 ] || skip "not root: cannot mount a noexec tmpfs"
+	mkdir mnt
+	mount -t tmpfs -o noexec tmpfs mnt 2>mount.err ||
+		skip "cannot mount a noexec tmpfs here: $(cat mount.err)"
+	MNT=$PWD/mnt
+}
+
+# umount_noexec: undoes noexec_mnt, if it mounted.
+umount_noexec() {
+	if [ -n "${MNT:-}" ] && mountpoint -q "$MNT"; then
+		umount "$MNT"
+	fi
+}

@@ -94,7 +94,7 @@ $kerr"
 	same_as_kernel ./x a
 	want_status 127
 	want_stderr "runscript: ./x: bad interpreter 'nosuchinterp-xyz': No such file or directory
-runscript: ./x: hint: the kernel does not search PATH for 'nosuchinterp-xyz': write its absolute path, or #!/usr/bin/env nosuchinterp-xyz"
+runscript: ./x: hint: the kernel looks for 'nosuchinterp-xyz' in the current directory, not on PATH; write its absolute path, or #!/usr/bin/env nosuchinterp-xyz"
 }
 
 @test "#!sh, a name on PATH but not in the current directory: 127 as the kernel, the same hint" {
@@ -102,7 +102,7 @@ runscript: ./x: hint: the kernel does not search PATH for 'nosuchinterp-xyz': wr
 	same_as_kernel ./x a
 	want_status 127
 	want_stderr "runscript: ./x: bad interpreter 'sh': No such file or directory
-runscript: ./x: hint: the kernel does not search PATH for 'sh': write its absolute path, or #!/usr/bin/env sh"
+runscript: ./x: hint: the kernel looks for 'sh' in the current directory, not on PATH; write its absolute path, or #!/usr/bin/env sh"
 }
 
 # --- an ELF program whose loader is missing --------------------------------
