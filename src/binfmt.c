@@ -47,7 +47,8 @@ static int
 native_machine(unsigned machine)
 {
 #if defined(__x86_64__) || defined(__i386__)
-	/* 6 is EM_486, which the compat loader takes and not every elf.h names. */
+	/* 6 is EM_486, which the compat loader takes and not every elf.h names.
+	 */
 	return machine == EM_X86_64 || machine == EM_386 || machine == 6;
 #elif defined(__aarch64__) || defined(__arm__)
 	return machine == EM_AARCH64 || machine == EM_ARM;
