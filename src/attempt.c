@@ -180,7 +180,7 @@ run(struct attempt slot[3], char *args[], const struct options *o, int env_job)
 
 /*
  * The argv env would give execvp(3) for an attempt that ends in
- * "#!/usr/bin/env NAME": NAME first. Lives until runscript execs or exits.
+ * "#!/usr/bin/env NAME": NAME first. run_command_free() gives it back.
  */
 static char **
 env_args(struct attempt *a)

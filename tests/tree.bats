@@ -11,7 +11,8 @@
 load helper
 
 RACE_SYS=$ROOT/tests/bin/race-sys
-LIB=$ROOT/librunscript.so
+# The library runscript finds: the one next to the binary under test.
+LIB=$(dirname "$RUNSCRIPT")/librunscript.so
 # The mission's scale: hundreds of threads writing scripts and forking.
 BIG=(-w "${TREE_WRITERS:-256}" -f "${TREE_FORKERS:-64}")
 # The fast load of race.bats.
