@@ -62,8 +62,7 @@ echo "### Throughput under the race load"
 echo
 echo "The load of tests/race.bats and make demo, under which direct exec fails:"
 echo "4 writer threads write and launch scripts while another thread forks,"
-echo "up to $launches launches or $seconds s per method. (The harness's default"
-echo "of 256 writers and 64 forkers is mostly fork() overhead on 2 cores.)"
+echo "up to $launches launches or $seconds s per method."
 echo "Successful launches per second, relative to direct exec's."
 echo
 tests/bin/race -w 4 -f 1 -r "$PWD/runscript" -n "$launches" -s "$seconds" \
