@@ -235,5 +235,5 @@ clean:
 	rm -f runscript librunscript.so runscript.1 $(OBJ)
 	rm -rf tests/bin bench/bin fuzz/bin build
 
-.PHONY: all test check-sanitize lint bench demo fuzz install install-strip \
+.PHONY: all test stress check-sanitize lint bench demo fuzz install install-strip \
         uninstall clean FORCE
