@@ -29,24 +29,19 @@ execve_in_place(void *ctx, const char *file, char *const argv[],
 /*
  * Warns before the exec when the plan ends in env given one argument with
  * blanks, "#!/usr/bin/env python3 -u" without -S: env will look for a
- * command of that whole name and, when there is none, fail in its own
- * words, where the author most likely meant several.
+ * command of that whole name, fail in its own words, and the author most
+ * likely meant several.
  */
 static void
 check_env_words(struct diag *d, const struct rs_plan *p)
 {
 	const struct shebang *sb;
-	const char *env;
 
 	if (p->run != RS_RUN_EXEC || p->depth == 0)
 		return;
 	sb = &p->level[p->depth - 1].sb;
-	env = strrchr(sb->interp, '/');
-	if (env == NULL || strcmp(env, "/env") != 0 || sb->arg == NULL ||
-	    sb->arg[0] == '-' || strpbrk(sb->arg, " \t") == NULL ||
-	    rs_path_has(sb->arg, getenv("PATH")))
-		return;
-	hint_env_words(d, p->script, sb->interp, sb->arg, DIAG_HINT);
+	if (env_words(sb))
+		hint_env_words(d, p->script, sb->interp, sb->arg, DIAG_HINT);
 }
 
 /*

@@ -32,18 +32,6 @@ long_line(struct diag *d, const char *file, const struct rs_level *l)
 	         NULL);
 }
 
-/* Whether a #! line gives env one argument that names no command. */
-static int
-env_words(const struct rs_level *l)
-{
-	const char *env = strrchr(l->sb.interp, '/');
-	const char *arg = l->sb.arg;
-
-	return env != NULL && strcmp(env, "/env") == 0 && arg != NULL &&
-	       arg[0] != '-' && strpbrk(arg, " \t") != NULL &&
-	       !rs_path_has(arg, getenv("PATH"));
-}
-
 /* The #! line of file, level l of a chain. */
 static void
 lint_line(struct diag *d, const char *file, const struct rs_level *l)
@@ -55,7 +43,7 @@ lint_line(struct diag *d, const char *file, const struct rs_level *l)
 	long_line(d, file, l);
 	if (sb->interp[0] != '/' && rs_check_exec(AT_FDCWD, sb->interp) == 0)
 		hint_relative(d, file, sb->interp, DIAG_WARNING);
-	if (env_words(l))
+	if (env_words(sb))
 		hint_env_words(d, file, sb->interp, sb->arg, DIAG_ERROR);
 }
 
@@ -67,22 +55,53 @@ level_file(const struct rs_plan *p, size_t i)
 }
 
 /*
- * What a run would fail with at the end of the chain: env's command
- * missing from PATH, or a #! line that the kernel refuses.
+ * env's command, found on PATH as env's execvp() would find it, and its
+ * own chain: reported as a run reports them, when it fails.
  */
 static void
-lint_end(struct diag *d, const struct rs_plan *p)
+lint_env(struct diag *d, const struct rs_plan *p, unsigned flags)
 {
-	/* env's command is its first argument, or -S's first field. */
-	const char *name = p->depth > 0 ? p->level[p->depth - 1].sb.arg : NULL;
+	const char *name = p->level[p->depth - 1].sb.arg;
+	struct rs_failure f = {RS_FAULT_MISSING, ENOENT, name, NULL};
+	char buf[RS_CANDIDATE_MAX];
+	const char *cand = NULL;
+	struct rs_path it;
+	struct rs_plan q;
 
-	if (p->run == RS_RUN_ENV && !rs_path_has(name, getenv("PATH"))) {
-		struct rs_failure f = {RS_FAULT_MISSING, ENOENT, name, NULL};
+	if (strchr(name, '/') != NULL)
+		cand = name;
+	else if (rs_path_start(&it, name, getenv("PATH")) == 0)
+		cand = rs_path_next(&it, buf);
+	while (cand != NULL) {
+		int err = rs_resolve(AT_FDCWD, cand, flags, &q, &f);
 
-		diag_env_failure(d, &f, level_file(p, p->depth - 1), p->file,
-		                 name);
-	} else if (p->run == RS_RUN_SHELL && p->level[p->lines].len >= 2 &&
-	           memcmp(p->level[p->lines].buf, "#!", 2) == 0)
+		if (err == 0 ||
+		    !(f.fault == RS_FAULT_SCRIPT && rs_path_goes_on(err))) {
+			if (err != 0)
+				diag_env_failure(d, &f,
+				                 level_file(p, p->depth - 1),
+				                 p->file, name);
+			rs_plan_release(&q);
+			return;
+		}
+		rs_plan_release(&q);
+		cand = cand == name ? NULL : rs_path_next(&it, buf);
+	}
+	f = (struct rs_failure){RS_FAULT_MISSING, ENOENT, name, NULL};
+	diag_env_failure(d, &f, level_file(p, p->depth - 1), p->file, name);
+}
+
+/*
+ * What a run would fail with at the end of the chain: env's command, or
+ * a #! line that the kernel refuses.
+ */
+static void
+lint_end(struct diag *d, const struct rs_plan *p, unsigned flags)
+{
+	if (p->run == RS_RUN_ENV)
+		lint_env(d, p, flags);
+	else if (p->run == RS_RUN_SHELL && p->level[p->lines].len >= 2 &&
+	         memcmp(p->level[p->lines].buf, "#!", 2) == 0)
 		diag_say(
 		        d, level_file(p, p->lines), DIAG_ERROR,
 		        "the #! line names no interpreter: a direct exec fails "
@@ -121,7 +140,7 @@ check_file(struct diag *d, char *file, unsigned flags)
 		f.err = err;
 		diag_failure(d, &f);
 	} else
-		lint_end(d, &p);
+		lint_end(d, &p, flags);
 	rs_plan_release(&p);
 	return 0;
 }

@@ -89,6 +89,13 @@ void hint_relative(struct diag *d, const char *file, const char *interp,
                    enum diag_kind kind);
 
 /*
+ * Whether a #! line gives env one argument with blanks, neither an option
+ * nor an assignment, that names no command on PATH: env will look for a
+ * command of that whole name and fail.
+ */
+int env_words(const struct shebang *sb);
+
+/*
  * env, on script's #! line, is given one argument with blanks, arg, which
  * names no command: it will fail. Of kind, and the fix.
  */

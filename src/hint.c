@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -11,6 +12,7 @@
 
 #include "binfmt.h"
 #include "diag.h"
+#include "path.h"
 
 #ifndef ST_NOEXEC
 #define ST_NOEXEC 8 /* Linux's flag; glibc names it only for _GNU_SOURCE. */
@@ -119,6 +121,21 @@ hint_loader(struct diag *d, const char *file)
 	diag_put(d, strerror(ENOENT));
 	diag_end(d);
 	return 1;
+}
+
+int
+env_words(const struct shebang *sb)
+{
+	const char *env = strrchr(sb->interp, '/'), *arg = sb->arg;
+	size_t word;
+
+	if (env == NULL || strcmp(env, "/env") != 0 || arg == NULL ||
+	    arg[0] == '-' || arg[(word = strcspn(arg, " \t"))] == '\0')
+		return 0;
+	/* NAME=value first: env takes an assignment, not a command. */
+	if (memchr(arg, '=', word) != NULL)
+		return 0;
+	return !rs_path_has(arg, getenv("PATH"));
 }
 
 void

@@ -189,6 +189,23 @@ same_words() {
 	same_words ./x
 }
 
+@test "env's command found on PATH, its own interpreter missing: error at the command, as a run says it" {
+	mkdir bin
+	mkscript bin/badcmd '#!/nonexistent/interp\n'
+	mkscript x '#!/usr/bin/env badcmd\n'
+	PATH=$PWD/bin:$PATH directly_fails ./x
+	PATH=$PWD/bin:$PATH check ./x
+	want_status 1
+	want_stderr_has "$PWD/bin/badcmd:1: error: bad interpreter '/nonexistent/interp': No such file or directory"
+	want_stderr_has "./x:1: note: its #! line runs badcmd through /usr/bin/env"
+}
+
+@test "env given an assignment and a command: not taken for one command name" {
+	mkscript x '#!/usr/bin/env X=1 sh\n'
+	check ./x
+	[[ $stderr != *"will look for one command"* ]]
+}
+
 @test "interpreters nested deeper than the kernel allows: error" {
 	mkscript x '#!./x\n'
 	directly_fails ./x
