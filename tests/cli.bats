@@ -270,8 +270,10 @@ dry_run_fails_as_real() {
 	[ ! -e ran ]
 }
 
-@test "-V prints 'runscript', the version in the file VERSION, copyright and licence, exit 0" {
-	capture "$RUNSCRIPT" -V
+# prints_version OPTION: OPTION prints the version in the file VERSION,
+# copyright and licence, in the coreutils form, and exits 0.
+prints_version() {
+	capture "$RUNSCRIPT" "$1"
 	want_status 0
 	want_output "runscript $(cat "$ROOT/VERSION")
 Copyright (C) 2026 The runscript authors.
@@ -281,15 +283,12 @@ There is NO WARRANTY, to the extent permitted by law."
 	want_stderr ''
 }
 
+@test "-V prints 'runscript', the version in the file VERSION, copyright and licence, exit 0" {
+	prints_version -V
+}
+
 @test "--version prints 'runscript', the version in the file VERSION, copyright and licence, exit 0" {
-	capture "$RUNSCRIPT" --version
-	want_status 0
-	want_output "runscript $(cat "$ROOT/VERSION")
-Copyright (C) 2026 The runscript authors.
-License ISC: <https://opensource.org/license/isc-license-txt>.
-This is free software: you are free to change and redistribute it.
-There is NO WARRANTY, to the extent permitted by law."
-	want_stderr ''
+	prints_version --version
 }
 
 # --- usage errors: 125 ------------------------------------------------------

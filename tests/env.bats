@@ -21,24 +21,6 @@ setup() {
 	PATH=$PWD/bin:$PATH
 }
 
-# on_path VALUE ARGS...: run ARGS with PATH=VALUE, directly and through
-# runscript (see like_kernel). Only the #! line's env searches that PATH:
-# ARGS name the fixture with a '/'.
-on_path() {
-	local p=$1
-	shift
-	kernel_run env -- PATH="$p" "$@"
-	capture env -- PATH="$p" "$RUNSCRIPT" -- "$@"
-	like_kernel
-}
-
-# without_path ARGS...: the same with PATH unset.
-without_path() {
-	kernel_run env -u PATH -- "$@"
-	capture env -u PATH -- "$RUNSCRIPT" -- "$@"
-	like_kernel
-}
-
 # execs CMD...: run CMD under strace and set execs to the files it exec'd,
 # successfully, one a line, in order. Skips where strace cannot trace.
 execs() {

@@ -244,6 +244,25 @@ usage_error() {
 
 # --- users -------------------------------------------------------------------
 
+# on_path PATH ARGS...: same_as_kernel with PATH set to PATH for both runs,
+# the direct one (through env, which uses execvp) and runscript's; both
+# must agree, so the want_* checks that follow judge the kernel's status
+# and output as much as runscript's.
+on_path() {
+	local p=$1
+	shift
+	kernel_run env -- PATH="$p" "$@"
+	capture env -- PATH="$p" "$RUNSCRIPT" -- "$@"
+	like_kernel
+}
+
+# without_path ARGS...: the same with PATH unset.
+without_path() {
+	kernel_run env -u PATH -- "$@"
+	capture env -u PATH -- "$RUNSCRIPT" -- "$@"
+	like_kernel
+}
+
 # unprivileged CMD...: run CMD as nobody when root, else as ourselves.
 unprivileged() {
 	if [ "$(id -u)" -eq 0 ]; then

@@ -5,24 +5,6 @@
 
 load helper
 
-# on_path VALUE NAME ARG...: run NAME ARG... with PATH=VALUE, directly (env
-# uses execvp) and through runscript; both must agree, so the want_* checks
-# that follow judge the kernel's status and output as much as runscript's.
-on_path() {
-	local p=$1
-	shift
-	kernel_run env -- PATH="$p" "$@"
-	capture env -- PATH="$p" "$RUNSCRIPT" -- "$@"
-	like_kernel
-}
-
-# without_path NAME ARG...: the same with PATH unset.
-without_path() {
-	kernel_run env -u PATH -- "$@"
-	capture env -u PATH -- "$RUNSCRIPT" -- "$@"
-	like_kernel
-}
-
 # Each fixture script names where it lives in its #! argument, so the output
 # shows which one ran and which path its interpreter was given.
 mkwhere() {
