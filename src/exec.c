@@ -13,9 +13,6 @@
 
 #include "exec.h"
 
-/* Room for the argv of most runs; a larger one is mapped. */
-#define ARGV_ROOM 64
-
 int
 rs_start(const struct rs_starter *s, const char *file, char *const argv[],
          char *const envp[])
@@ -31,27 +28,47 @@ rs_start(const struct rs_starter *s, const char *file, char *const argv[],
 	}
 }
 
+char **
+rs_argv(struct rs_plan *p, char *const args[], struct rs_argv_room *r)
+{
+	char **argv;
+
+	r->mapped = 0;
+	r->n = rs_plan_argv(p, args, NULL) + 1;
+	argv = r->room;
+	if (r->n > RS_ARGV_ROOM) {
+		argv = mmap(NULL, r->n * sizeof *argv, PROT_READ | PROT_WRITE,
+		            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (argv == MAP_FAILED)
+			return NULL;
+		r->mapped = 1;
+	}
+	rs_plan_argv(p, args, argv);
+	return argv;
+}
+
+void
+rs_argv_free(char **argv, const struct rs_argv_room *r)
+{
+	if (r->mapped)
+		munmap(argv, r->n * sizeof *argv);
+}
+
 static int
 start_plan(struct rs_plan *p, char *const args[], char *const envp[],
            const struct rs_starter *s)
 {
-	size_t n = rs_plan_argv(p, args, NULL) + 1;
-	char *room[ARGV_ROOM], **argv = room;
+	struct rs_argv_room r;
+	char **argv;
 	int err;
 
 	if (p->run != RS_RUN_SHELL && p->depth == 0)
 		return rs_start(s, p->file, args, envp);
-	if (n > ARGV_ROOM) {
-		argv = mmap(NULL, n * sizeof *argv, PROT_READ | PROT_WRITE,
-		            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (argv == MAP_FAILED)
-			return errno;
-	}
-	rs_plan_argv(p, args, argv);
+	if ((argv = rs_argv(p, args, &r)) == NULL)
+		return errno;
 	err = rs_start(s, p->run == RS_RUN_SHELL ? RS_SHELL : p->file, argv,
 	               envp);
-	if (argv != room)
-		munmap(argv, n * sizeof *argv);
+	rs_argv_free(argv, &r);
 	return err;
 }
 

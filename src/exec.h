@@ -29,6 +29,23 @@ struct rs_starter {
 int rs_start(const struct rs_starter *s, const char *file, char *const argv[],
              char *const envp[]);
 
+/* Room for the argv of most runs; a larger one is mapped. */
+#define RS_ARGV_ROOM 64
+
+struct rs_argv_room {
+	char *room[RS_ARGV_ROOM];
+	size_t n;   /* strings and NULL */
+	int mapped; /* whether they did not fit in room */
+};
+
+/*
+ * The plan's argv (rs_plan_argv()) in r's room when it fits, else in a
+ * mapping: async-signal-safe, unlike malloc. Returns NULL with errno set
+ * when no memory can be had; rs_argv_free() gives it back.
+ */
+char **rs_argv(struct rs_plan *p, char *const args[], struct rs_argv_room *r);
+void rs_argv_free(char **argv, const struct rs_argv_room *r);
+
 /*
  * Starts the plan for a script run with args (args[0] being the name it
  * was given as) and the environment envp. Returns 0 once a spawn runs, or

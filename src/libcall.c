@@ -5,8 +5,8 @@
  * spawn; a PATH search as glibc's; env's job for #!/usr/bin/env NAME.
  *
  * Runs in children between fork (or vfork) and exec, and in many threads
- * at once: only async-signal-safe calls, the stack (a variable-length
- * argv for env's job), the caller's struct call, no static data.
+ * at once: only async-signal-safe calls, the stack (or a mapping for a
+ * large argv), the caller's struct call, no static data.
  */
 #include <errno.h>
 #include <string.h>
@@ -38,13 +38,18 @@ static int
 env_job(const struct call *c, struct rs_plan *p, char *const argv[],
         char *const envp[], int envs)
 {
-	char *args[rs_plan_argv(p, argv, NULL) + 1];
+	struct rs_argv_room r;
+	char **args = rs_argv(p, argv, &r);
 	struct call e = *c;
+	int err;
 
-	rs_plan_argv(p, argv, args);
+	if (args == NULL)
+		return errno;
 	e.enoexec = RS_ENOEXEC_SHELL;
 	e.started = 0;
-	return run_or_search(&e, args[0], args, envp, path_of(envp), envs);
+	err = run_or_search(&e, args[0], args, envp, path_of(envp), envs);
+	rs_argv_free(args, &r);
+	return err;
 }
 
 /*

@@ -86,7 +86,7 @@ spawn(int search, pid_t *pid, const char *file,
 	struct spawn sp = {real_spawn("posix_spawn"), pid, fa, attr};
 	struct rs_starter s = {spawn_child, &sp};
 	struct call c = {AT_FDCWD, RS_ENOEXEC_FAIL, &s, 1, 0};
-	spawn_fn *whole = real_spawn(search ? "posix_spawnp" : "posix_spawn");
+	spawn_fn *whole = search ? real_spawn("posix_spawnp") : sp.real;
 	int owned, err;
 
 	if (sp.real == NULL || whole == NULL)
