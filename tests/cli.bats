@@ -82,31 +82,19 @@ mktoucher() {
 		'$HOME' '$(touch pwned)' '`touch pwned`' ';|&<>' '*' 'a?' '[a]*' '~'
 		'{a,b}' '!' '#' '-n' '--' $'\xff' $'\xff\xfe' $'\xc3' 'é' '日本'
 		$'\x01\x02\x1b\x7f' $'tab\there' 'ok_@%+=:,./-')
-	kernel_run env -- ./x "${args[@]}"
-	want_status 0
-	line=$("$RUNSCRIPT" -n ./x "${args[@]}")
-	capture eval "$line"
-	like_kernel
+	pastes_back ./x "${args[@]}"
 	[ ! -e pwned ]
 }
 
 @test "-n line of a script without #! shows /bin/sh running it, as execvp does" {
 	mkscript x 'exec ./p from-sh "$@"\n'
-	kernel_run env -- ./x 'a b' $'c\nd'
-	want_status 0
-	line=$("$RUNSCRIPT" -n ./x 'a b' $'c\nd')
-	capture eval "$line"
-	like_kernel
+	pastes_back ./x 'a b' $'c\nd'
 }
 
 @test "-n line of a chain of scripts, eval'd, runs what the kernel runs" {
 	mkscript y '#!./p -y\n'
 	mkscript x '#!./y -x  x\n'
-	kernel_run env -- ./x 'a b'
-	want_status 0
-	line=$("$RUNSCRIPT" -n ./x 'a b')
-	capture eval "$line"
-	like_kernel
+	pastes_back ./x 'a b'
 }
 
 @test "-n quotes as documented: bare, single quotes, \$'...' for control bytes" {

@@ -244,6 +244,18 @@ usage_error() {
 
 # --- users -------------------------------------------------------------------
 
+# pastes_back ARGS...: the -n line for ARGS, eval'd by bash, runs what the
+# kernel runs for them (a direct run through env), which must succeed for
+# the comparison to mean anything.
+pastes_back() {
+	local line
+	kernel_run env -- "$@"
+	want_status 0
+	line=$("$RUNSCRIPT" -n "$@")
+	capture eval "$line"
+	like_kernel
+}
+
 # on_path PATH ARGS...: same_as_kernel with PATH set to PATH for both runs,
 # the direct one (through env, which uses execvp) and runscript's; both
 # must agree, so the want_* checks that follow judge the kernel's status
