@@ -66,6 +66,20 @@ mkscript() {
 	mkfile "$1" 755 "$2"
 }
 
+# mkchain BASE N: scripts c1..cN, c1 run by BASE, each next one by the one
+# before, each with its level as the #! argument.
+mkchain() {
+	local base=$1 n=$2 i
+	mkscript c1 "#!$base L1\n"
+	for ((i = 2; i <= n; i++)); do
+		mkscript "c$i" "#!./c$((i - 1)) L$i\n"
+	done
+}
+
+# What runscript says when it refuses to run with privileges (AT_SECURE).
+# shellcheck disable=SC2034 # for the test files
+REFUSAL="runscript: refusing to run with privileges that the caller may lack (set-user-ID, set-group-ID or file capabilities)"
+
 # --- running -----------------------------------------------------------------
 
 # capture CMD...: run CMD and set status, output (its stdout, trailing

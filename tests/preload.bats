@@ -108,16 +108,6 @@ oracle_has() {
 	esac
 }
 
-# mkchain BASE N: scripts c1..cN, c1 run by BASE, each next one by the one
-# before, each with its level as the #! argument.
-mkchain() {
-	local base=$1 n=$2 i
-	mkscript c1 "#!$base L1\n"
-	for ((i = 2; i <= n; i++)); do
-		mkscript "c$i" "#!./c$((i - 1)) L$i\n"
-	done
-}
-
 # mkwhere PATH: a script whose #! argument names where it lives.
 mkwhere() {
 	mkscript "$1" "#!./p $1\n"

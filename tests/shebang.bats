@@ -254,16 +254,6 @@ SH_BODY='exec ./p from-sh "$@"\n'
 
 # --- nested interpreters ---------------------------------------------------
 
-# mkchain BASE N: scripts c1..cN, c1 run by BASE, each next one by the one
-# before, each with its level as the #! argument.
-mkchain() {
-	local base=$1 n=$2 i
-	mkscript c1 "#!$base L1\n"
-	for ((i = 2; i <= n; i++)); do
-		mkscript "c$i" "#!./c$((i - 1)) L$i\n"
-	done
-}
-
 @test "chains of 1 to 7 nested interpreters run or fail as the kernel does" {
 	local n seen_ok=0 seen_fail=0
 	mkchain ./p 7

@@ -157,20 +157,22 @@ setup_file() {
 	like_kernel
 }
 
+# refuses_library_in DIR: a runscript copied with the library into DIR,
+# whose path LD_PRELOAD would split, refuses --tree with 125 and why.
+refuses_library_in() {
+	mkdir "$1"
+	cp "$RUNSCRIPT" "$LIB" "$1/"
+	capture "$1/runscript" --tree true
+	want_status 125
+	want_stderr "runscript: $PWD/$1/librunscript.so: cannot be preloaded: LD_PRELOAD splits its entries at spaces and colons"
+}
+
 @test "--tree refuses a library path with a space, which LD_PRELOAD would split: 125" {
-	mkdir 'with space'
-	cp "$RUNSCRIPT" "$LIB" 'with space/'
-	capture 'with space/runscript' --tree true
-	[ "$status" = 125 ]
-	[ "$stderr" = "runscript: $PWD/with space/librunscript.so: cannot be preloaded: LD_PRELOAD splits its entries at spaces and colons" ]
+	refuses_library_in 'with space'
 }
 
 @test "--tree refuses a library path with a colon: 125" {
-	mkdir 'a:b'
-	cp "$RUNSCRIPT" "$LIB" 'a:b/'
-	capture 'a:b/runscript' --tree true
-	[ "$status" = 125 ]
-	[ "$stderr" = "runscript: $PWD/a:b/librunscript.so: cannot be preloaded: LD_PRELOAD splits its entries at spaces and colons" ]
+	refuses_library_in 'a:b'
 }
 
 @test "--tree without the library next to runscript or installed: 125, and nothing runs" {
