@@ -29,12 +29,21 @@ RS_CFLAGS   = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 COMPILE     = $(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS)
 LINK        = $(CC) $(STATIC) $(LDFLAGS)
 
-SRC = src/runscript.c src/shebang.c src/resolve.c src/path.c src/exec.c src/diag.c src/quote.c src/tree.c src/binfmt.c \
-      src/attempt.c src/hint.c src/check.c src/load.c
-OBJ = src/runscript.o src/shebang.o src/resolve.o src/path.o src/exec.o src/diag.o src/quote.o src/tree.o src/binfmt.o \
-      src/attempt.o src/hint.o src/check.o src/load.o
-HDR = src/runscript.h src/shebang.h src/resolve.h src/path.h src/exec.h src/diag.h src/quote.h src/tree.h src/binfmt.h \
-      src/attempt.h src/check.h src/load.h
+# The sources, by the folder of the product they build: src/core is the
+# resolver, built into both; src/cli the runscript binary; src/preload the
+# library. Each folder's headers are its own; core includes only core's.
+CORE_SRC    != echo src/core/*.c
+CORE_HDR    != echo src/core/*.h
+CLI_SRC     != echo src/cli/*.c
+CLI_HDR     != echo src/cli/*.h
+PRELOAD_SRC != echo src/preload/*.c
+PRELOAD_HDR != echo src/preload/*.h
+CLI_INC     = -Isrc/core -Isrc/cli
+LIB_INC     = -Isrc/core -Isrc/preload
+
+SRC = $(CORE_SRC) $(CLI_SRC)
+HDR = $(CORE_HDR) $(CLI_HDR)
+OBJ = $(SRC:.c=.o)
 
 all: runscript librunscript.so runscript.1
 
@@ -48,17 +57,13 @@ SYS_PROG = $(SYS_CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
 # program of a process tree. Only the interposed functions are exported,
 # and every symbol is bound at load, so that nothing is looked up lazily
 # between fork and exec.
-LIB_SRC  = src/preload.c src/libcall.c src/spawndir.c src/shebang.c src/resolve.c \
-           src/load.c src/binfmt.c src/path.c \
-           src/exec.c
-LIB_HDR  = src/runscript.h src/libcall.h src/spawndir.h src/shebang.h src/resolve.h \
-           src/load.h src/binfmt.h \
-           src/path.h src/exec.h
+LIB_SRC  = $(PRELOAD_SRC) $(CORE_SRC)
+LIB_HDR  = $(PRELOAD_HDR) $(CORE_HDR)
 LIB_FLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -shared -Wl,-z,noseparate-code \
             -Wl,-z,now -Wl,-z,relro
 
 librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags
-	$(SYS_CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
+	$(SYS_CC) $(RS_CPPFLAGS) $(LIB_INC) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
 	    $(LIB_FLAGS) $(LDFLAGS) -o $@ $(LIB_SRC)
 
 # Helpers the tests build: an argv-printing interpreter, a generator of #!
@@ -75,7 +80,7 @@ runscript: $(OBJ)
 $(OBJ): $(HDR) Makefile build/flags
 
 .c.o:
-	$(COMPILE) -c -o $@ $<
+	$(COMPILE) $(CLI_INC) -c -o $@ $<
 
 # The compiler and flags that built the objects: when either changes, the
 # objects are rebuilt rather than mixed with those of another compiler.
@@ -135,9 +140,10 @@ FUZZ_CC      = clang
 FUZZ_FLAGS   = -g -O1 -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all
 
-fuzz/bin/fuzz-shebang: fuzz/fuzz-shebang.c src/shebang.c src/shebang.h
+fuzz/bin/fuzz-shebang: fuzz/fuzz-shebang.c src/core/shebang.c src/core/shebang.h
 	@mkdir -p fuzz/bin
-	$(FUZZ_CC) $(RS_CPPFLAGS) $(RS_CFLAGS) $(FUZZ_FLAGS) -o $@ fuzz/fuzz-shebang.c src/shebang.c
+	$(FUZZ_CC) $(RS_CPPFLAGS) $(RS_CFLAGS) $(FUZZ_FLAGS) -o $@ \
+	    fuzz/fuzz-shebang.c src/core/shebang.c
 
 fuzz: fuzz/bin/fuzz-shebang tests/bin/shebang-gen
 	sh fuzz/run.sh $(FUZZ_SECONDS)
@@ -151,22 +157,22 @@ VG_CC     = cc
 
 build/asan/runscript: $(SRC) $(HDR)
 	@mkdir -p build/asan
-	$(SAN_CC) $(RS_CPPFLAGS) $(RS_CFLAGS) $(SAN_FLAGS) -o $@ $(SRC)
+	$(SAN_CC) $(RS_CPPFLAGS) $(CLI_INC) $(RS_CFLAGS) $(SAN_FLAGS) -o $@ $(SRC)
 
 build/valgrind/runscript: $(SRC) $(HDR)
 	@mkdir -p build/valgrind
-	$(VG_CC) $(RS_CPPFLAGS) $(RS_CFLAGS) -O1 -g -o $@ $(SRC)
+	$(VG_CC) $(RS_CPPFLAGS) $(CLI_INC) $(RS_CFLAGS) -O1 -g -o $@ $(SRC)
 
 # The preload library's code, linked into a program whose threads spawn
 # scripts at once: under ASan+UBSan, and under helgrind.
 build/asan/spawn-threads: tests/spawn-threads.c $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p build/asan
-	$(SAN_CC) $(RS_CPPFLAGS) -D_GNU_SOURCE $(RS_CFLAGS) $(SAN_FLAGS) \
+	$(SAN_CC) $(RS_CPPFLAGS) $(LIB_INC) -D_GNU_SOURCE $(RS_CFLAGS) $(SAN_FLAGS) \
 	    -pthread -o $@ tests/spawn-threads.c $(LIB_SRC)
 
 build/valgrind/spawn-threads: tests/spawn-threads.c $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p build/valgrind
-	$(VG_CC) $(RS_CPPFLAGS) -D_GNU_SOURCE $(RS_CFLAGS) -O1 -g -pthread \
+	$(VG_CC) $(RS_CPPFLAGS) $(LIB_INC) -D_GNU_SOURCE $(RS_CFLAGS) -O1 -g -pthread \
 	    -o $@ tests/spawn-threads.c $(LIB_SRC)
 
 SAN_PROGS = build/asan/runscript build/valgrind/runscript \
@@ -184,9 +190,9 @@ check-sanitize: $(SAN_PROGS) librunscript.so $(TEST_PROGS)
 # .clang-format; every shell file, and the man page, lint clean.
 # shellcheck's notes (info, style) flag bats' test subshells and the
 # tests' deliberate literal '$(...)' arguments, so warnings and errors fail.
-SH_FILES = tests/run-bats tests/valgrind.sh tests/tidy.sh tests/helper.bash tests/*.bats \
+SH_FILES = tests/run-bats tests/valgrind.sh tests/tidy.sh tests/layers.sh tests/helper.bash tests/*.bats \
            bench/bench.sh fuzz/run.sh examples/demo.sh .ci/run
-C_FILES  = src/*.c src/*.h tests/*.c bench/*.c fuzz/*.c
+C_FILES  = src/*/*.c src/*/*.h tests/*.c bench/*.c fuzz/*.c
 
 # clang-tidy, without its count of the warnings it was told to ignore.
 TIDY = sh tests/tidy.sh
@@ -194,10 +200,10 @@ TIDY = sh tests/tidy.sh
 lint: runscript.1
 	cppcheck --enable=warning,style,performance,portability --std=c11 \
 	    --error-exitcode=1 --inline-suppr --quiet $(RS_CPPFLAGS) \
-	    src bench fuzz tests
-	@$(TIDY) $(SRC) -- $(RS_CPPFLAGS)
-	@$(TIDY) src/preload.c src/libcall.c src/spawndir.c -- \
-	    $(RS_CPPFLAGS) -D_GNU_SOURCE
+	    $(CLI_INC) src bench fuzz tests
+	sh tests/layers.sh
+	@$(TIDY) $(SRC) -- $(RS_CPPFLAGS) $(CLI_INC)
+	@$(TIDY) $(PRELOAD_SRC) -- $(RS_CPPFLAGS) $(LIB_INC) -D_GNU_SOURCE
 	@$(TIDY) fuzz/fuzz-shebang.c -- $(RS_CPPFLAGS)
 	shellcheck --severity=warning $(SH_FILES)
 	clang-format --dry-run --Werror $(C_FILES)

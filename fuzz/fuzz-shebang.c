@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/shebang.h"
+#include "../src/core/shebang.h"
 
 #define KBUF BINPRM_BUF_SIZE
 

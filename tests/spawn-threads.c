@@ -1,8 +1,9 @@
 /*
  * spawn-threads — many threads run scripts at once through the preload
  * library's code, for make check-sanitize to watch under ASan/UBSan and
- * under valgrind's helgrind. It is linked with src/preload.c itself, whose
- * posix_spawnp and execv then take the place of libc's in this program.
+ * under valgrind's helgrind. It is linked with src/preload/preload.c
+ * itself, whose posix_spawnp and execv then take the place of libc's in
+ * this program.
  *
  * usage: spawn-threads THREADS ROUNDS
  *

@@ -4,7 +4,17 @@
 
 #include <stddef.h>
 
-#include "resolve.h"
+#include "shebang.h"
+
+/* One file of an interpreter chain: its first bytes, maybe a #! line. */
+struct rs_level {
+	struct shebang sb;
+	size_t words;  /* the strings its #! line puts in argv */
+	char *buf;     /* head, or a mapping for a #! line longer than head */
+	size_t len;    /* bytes read into buf */
+	size_t mapped; /* the size of buf's mapping, or 0 */
+	char head[BINPRM_BUF_SIZE];
+};
 
 /* rs_load()'s answer for a file that may be exec'd but not read here. */
 #define RS_UNREAD (-1)
@@ -21,5 +31,11 @@
  */
 int rs_load(int dirfd, const char *file, struct rs_level *l, size_t want,
             int lint);
+
+/*
+ * The kernel's checks on a file about to be exec'd, relative to dirfd:
+ * returns 0, or the errno its exec would fail with.
+ */
+int rs_check_exec(int dirfd, const char *file);
 
 #endif

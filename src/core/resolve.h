@@ -12,18 +12,8 @@
 
 #include <stddef.h>
 
+#include "load.h"
 #include "runscript.h"
-#include "shebang.h"
-
-/* One file of an interpreter chain: its first bytes, maybe a #! line. */
-struct rs_level {
-	struct shebang sb;
-	size_t words;  /* the strings its #! line puts in argv */
-	char *buf;     /* head, or a mapping for a #! line longer than head */
-	size_t len;    /* bytes read into buf */
-	size_t mapped; /* the size of buf's mapping, or 0 */
-	char head[BINPRM_BUF_SIZE];
-};
 
 /* How a plan runs. */
 enum rs_run {
@@ -77,12 +67,6 @@ enum {
  */
 int rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
                struct rs_failure *f);
-
-/*
- * The kernel's checks on a file about to be exec'd, relative to dirfd:
- * returns 0, or the errno its exec would fail with.
- */
-int rs_check_exec(int dirfd, const char *file);
 
 /*
  * The argv the plan's exec gets, for a script run with args (args[0] being
