@@ -27,6 +27,10 @@ RS_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 RS_CFLAGS   = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wformat=2 $(WERROR)
 COMPILE     = $(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS)
+
+# musl-gcc sees musl's headers only; --supervise needs the kernel's
+# (linux/seccomp.h), which build/kernel links to from the system's.
+KERNEL_INC != [ "$(CC)" = musl-gcc ] && echo "-isystem build/kernel" || true
 LINK        = $(CC) $(STATIC) $(LDFLAGS)
 
 # The sources, by the folder of the product they build: src/core is the
@@ -38,7 +42,7 @@ CLI_SRC     != echo src/cli/*.c
 CLI_HDR     != echo src/cli/*.h
 PRELOAD_SRC != echo src/preload/*.c
 PRELOAD_HDR != echo src/preload/*.h
-CLI_INC     = -Isrc/core -Isrc/cli
+CLI_INC     = -Isrc/core -Isrc/cli $(KERNEL_INC)
 LIB_INC     = -Isrc/core -Isrc/preload
 
 SRC = $(CORE_SRC) $(CLI_SRC)
@@ -77,7 +81,18 @@ PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
 runscript: $(OBJ)
 	$(LINK) -o $@ $(OBJ)
 
-$(OBJ): $(HDR) Makefile build/flags
+$(OBJ): $(HDR) Makefile build/flags build/kernel
+
+build/kernel:
+	@mkdir -p build/kernel
+	@m=`$(SYS_CC) -print-multiarch 2>/dev/null`; \
+	    for d in linux asm asm-generic; do \
+	        for i in /usr/include/$$m /usr/include; do \
+	            if [ -d "$$i/$$d" ]; then \
+	                ln -sfn "$$i/$$d" "build/kernel/$$d"; break; \
+	            fi; \
+	        done; \
+	    done
 
 .c.o:
 	$(COMPILE) $(CLI_INC) -c -o $@ $<

@@ -15,8 +15,10 @@ struct options {
 	int dry_run;       /* -n: print the plan instead of running it */
 	int split;         /* -S: split #! arguments at blanks */
 	int tree;          /* --tree: preload librunscript.so below */
+	int supervise;     /* --supervise: hold busy execs of the tree */
 	int check;         /* --check: lint the operands, run nothing */
 	int quiet;         /* -q: with --check, the exit status only */
+	const char *log;   /* --log FILE, or NULL */
 };
 
 /* One try at running a file: its plan, or why it failed. */

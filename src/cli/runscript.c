@@ -19,12 +19,15 @@
 #include "attempt.h"
 #include "check.h"
 #include "diag.h"
+#include "log.h"
 #include "quote.h"
+#include "supervise.h"
 #include "tree.h"
 
 static const char usage_text[] =
         "Usage: runscript [OPTION]... [--] SCRIPT [ARG]...\n"
         "  or:  runscript --tree [OPTION]... [--] COMMAND [ARG]...\n"
+        "  or:  runscript [--tree] --supervise [OPTION]... [--] COMMAND [ARG]...\n"
         "  or:  runscript --check [-qS] [--] FILE...\n"
         "Run SCRIPT through the interpreter named on its #! line, exactly as the\n"
         "kernel would, but without the kernel exec'ing SCRIPT itself, so that a\n"
@@ -34,6 +37,11 @@ static const char usage_text[] =
         "  -S, --split    Split each #! argument at spaces and tabs into several.\n"
         "      --tree     Run COMMAND so that every program it starts, and so on\n"
         "                 down the tree, runs its scripts this way too.\n"
+        "      --supervise  Run COMMAND under a supervisor that holds each exec\n"
+        "                 of the tree while its file is open for writing. It\n"
+        "                 reaches what --tree cannot: Go and static programs.\n"
+        "      --log FILE Append one line to FILE for each exec held. The same\n"
+        "                 as RUNSCRIPT_LOG=FILE; --supervise adds a summary.\n"
         "      --check    Run nothing: report what would make each FILE fail to\n"
         "                 run, or run otherwise than meant, as FILE:LINE: messages.\n"
         "  -q, --quiet    With --check, report nothing: the exit status tells.\n"
@@ -43,7 +51,12 @@ static const char usage_text[] =
         "A SCRIPT without a slash is searched for in PATH, as execvp(3) does.\n"
         "Exit status: that of SCRIPT; 125 if runscript itself fails, 126 if SCRIPT\n"
         "or its interpreter cannot be run, 127 if either is not found. With\n"
-        "--check: 0 if every FILE is clean, 1 if one has an error.\n";
+        "--check: 0 if every FILE is clean, 1 if one has an error.\n"
+        "\n"
+        "Under --supervise the whole tree runs with NO_NEW_PRIVS: set-user-ID\n"
+        "programs such as sudo run without their privileges. COMMAND's parent\n"
+        "is runscript, and /proc/PID/status shows a seccomp filter. It needs\n"
+        "Linux 5.9 or later with seccomp user notification.\n";
 
 static const char version_text[] =
         "runscript " RS_VERSION "\n"
@@ -72,7 +85,10 @@ bad_option(const char *arg)
 
 	if (optopt == 0)
 		exit(diag_usage("unrecognized option ", arg, strlen(arg), ""));
-	if (strchr("nSTCqhV", optopt) != NULL)
+	if (optopt == 'L')
+		exit(diag_usage("option ", arg, strlen(arg),
+		                " requires an argument"));
+	if (strchr("nSTUCqhV", optopt) != NULL)
 		exit(diag_usage("option ", arg, strcspn(arg, "="),
 		                " doesn't allow an argument"));
 	exit(diag_usage("invalid option -- ", &c, 1, ""));
@@ -88,6 +104,8 @@ parse_options(int argc, char *argv[], struct options *o)
 	        {"dry-run", no_argument, NULL, 'n'},
 	        {"split", no_argument, NULL, 'S'},
 	        {"tree", no_argument, NULL, 'T'},
+	        {"supervise", no_argument, NULL, 'U'},
+	        {"log", required_argument, NULL, 'L'},
 	        {"check", no_argument, NULL, 'C'},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
@@ -108,6 +126,12 @@ parse_options(int argc, char *argv[], struct options *o)
 		case 'T':
 			o->tree = 1;
 			break;
+		case 'U':
+			o->supervise = 1;
+			break;
+		case 'L':
+			o->log = optarg;
+			break;
 		case 'C':
 			o->check = 1;
 			break;
@@ -126,12 +150,17 @@ parse_options(int argc, char *argv[], struct options *o)
 	}
 	if (o->quiet && !o->check)
 		exit(diag_usage("option ", "-q", 2, " goes with --check only"));
-	if (o->check && (o->dry_run || o->tree))
+	if (o->check && (o->dry_run || o->tree || o->supervise))
 		exit(diag_usage("option ", "--check", 7,
-		                " runs nothing: it takes no -n or --tree"));
+		                " runs nothing: it takes no -n, --tree or "
+		                "--supervise"));
+	if (o->supervise && o->dry_run)
+		exit(diag_usage("option ", "--supervise", 11,
+		                " runs COMMAND: it takes no -n"));
 	if (optind == argc)
-		exit(diag_usage(o->check ? "missing FILE operand"
-		                         : "missing SCRIPT operand",
+		exit(diag_usage(o->check                  ? "missing FILE operand"
+		                : o->tree || o->supervise ? "missing COMMAND operand"
+		                                          : "missing SCRIPT operand",
 		                NULL, 0, ""));
 	return optind;
 }
@@ -140,7 +169,7 @@ int
 main(int argc, char *argv[])
 {
 	struct diag diag = {0, 0, 0};
-	struct options o = {&diag, 0, 0, 0, 0, 0};
+	struct options o = {&diag, 0, 0, 0, 0, 0, 0, NULL};
 	struct attempt slot[3], *a;
 	char **args = argv + parse_options(argc, argv, &o);
 	int err;
@@ -155,7 +184,15 @@ main(int argc, char *argv[])
 		return diag_setid();
 	if (o.check)
 		return check_files(args, o.quiet, o.split);
+	if (o.log != NULL && (err = log_name(o.log)) != 0)
+		return err;
 	if (o.tree && (err = tree_preload()) != 0)
+		return err;
+	/* What the library cannot reach, the supervisor can. */
+	if (o.tree && !o.supervise)
+		tree_warn_unreached(args[0]);
+	/* Returns here in COMMAND's process only, under the filter. */
+	if (o.supervise && (err = supervise_tree(&o)) != 0)
 		return err;
 	a = run_command(slot, args, &o);
 	/* Only a dry run gets here with a plan. */

@@ -5,12 +5,15 @@
  * own executable first (the build tree), then in RS_LIBDIR.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "diag.h"
+#include "elfkind.h"
+#include "path.h"
 #include "tree.h"
 
 #ifndef RS_LIBDIR
@@ -87,4 +90,43 @@ tree_preload(void)
 	free(value);
 	return err == 0 ? 0
 	                : diag_cancel("--tree", "cannot set LD_PRELOAD", err);
+}
+
+/* Opens command as execvp(3) would find it; returns -1 if not found. */
+static int
+open_command(const char *command)
+{
+	char buf[RS_CANDIDATE_MAX];
+	struct rs_path s;
+	const char *file;
+
+	if (strchr(command, '/') != NULL)
+		return open(command, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (rs_path_start(&s, command, getenv("PATH")) != 0)
+		return -1;
+	while ((file = rs_path_next(&s, buf)) != NULL)
+		if (access(file, X_OK) == 0)
+			return open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	return -1;
+}
+
+void
+tree_warn_unreached(const char *command)
+{
+	struct diag d = {0, 0, 0};
+	int fd = open_command(command);
+	enum elf_kind kind = fd == -1 ? ELF_NOT : elf_kind(fd);
+
+	if (fd != -1)
+		close(fd);
+	if (kind == ELF_GO || kind == ELF_STATIC)
+		diag_say(&d, command, DIAG_WARNING,
+		         kind == ELF_GO
+		                 ? "a Go program makes its own exec system "
+		                   "calls, which --tree does not reach: add "
+		                   "--supervise"
+		                 : "a statically linked program loads no "
+		                   "library, so --tree does not reach it: add "
+		                   "--supervise",
+		         NULL);
 }

@@ -11,4 +11,11 @@
  */
 int tree_preload(void);
 
+/*
+ * Warns, on one line, when command (found as execvp(3) would) is a
+ * statically linked program or a Go program, which the library does not
+ * reach, naming --supervise.
+ */
+void tree_warn_unreached(const char *command);
+
 #endif
