@@ -75,7 +75,8 @@ librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags
 # programs are built the same way, each from one file.
 TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
               tests/bin/race-sys tests/bin/launch
-BENCH_PROGS = bench/bin/exec-cost bench/bin/floor bench/bin/tree-cost
+BENCH_PROGS = bench/bin/exec-cost bench/bin/floor bench/bin/tree-cost \
+              bench/bin/supervise-cost
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
 
 runscript: $(OBJ)
@@ -133,6 +134,9 @@ bench/bin/exec-cost: bench/exec-cost.c build/flags
 bench/bin/floor: bench/floor.c build/flags
 	@mkdir -p bench/bin
 	$(PROG) bench/floor.c
+bench/bin/supervise-cost: bench/supervise-cost.c build/flags
+	@mkdir -p bench/bin
+	$(PROG) bench/supervise-cost.c
 # Spawns with and without librunscript.so preloaded: it must be dynamically
 # linked against the system's libc, as a static program ignores LD_PRELOAD.
 bench/bin/tree-cost: bench/tree-cost.c build/flags

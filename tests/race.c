@@ -10,7 +10,7 @@
  * so race exits 0 whenever it ran.
  *
  * usage: race [-m METHOD[,METHOD...]] [-w WRITERS] [-f FORKERS] [-n LAUNCHES]
- *             [-s SECONDS] [-i MODE] [-r RUNSCRIPT] [-d DIR] [-T]
+ *             [-s SECONDS] [-i MODE] [-e BINARY] [-r RUNSCRIPT] [-d DIR] [-T]
  */
 #define _GNU_SOURCE /* pipe2(2): a pipe that is close-on-exec from birth */
 
@@ -35,7 +35,7 @@ extern char **environ;
 static const char synopsis[] =
         "usage: race [-m METHOD[,METHOD...]] [-w WRITERS] [-f FORKERS] "
         "[-n LAUNCHES]\n"
-        "            [-s SECONDS] [-i MODE] [-r RUNSCRIPT] [-d DIR] [-T]\n";
+        "            [-s SECONDS] [-i MODE] [-e BINARY] [-r RUNSCRIPT] [-d DIR] [-T]\n";
 
 static const char usage_text[] =
         "\n"
@@ -54,6 +54,8 @@ static const char usage_text[] =
         "  -i  interpreter-rewrite mode: the scripts name a fake interpreter that\n"
         "      another thread keeps rewriting; MODE is 'script' (a #!/bin/sh\n"
         "      script) or 'binary' (a copy of /bin/true)\n"
+        "  -e  write fresh copies of BINARY (an ELF program that exits 0, such\n"
+        "      as /bin/true) and run them, instead of scripts\n"
         "  -r  the runscript to test (default ./runscript)\n"
         "  -d  make the scratch directory in DIR (default $TMPDIR or /tmp)\n"
         "  -T  print a markdown table instead of one line per method\n"
@@ -78,7 +80,7 @@ static struct {
 	long writers, forkers, launches;
 	double seconds;
 	enum interp_mode interp;
-	const char *runscript, *tmp;
+	const char *runscript, *tmp, *binary;
 	int table;
 } opt = {.writers = 256,
          .forkers = 64,
@@ -95,6 +97,9 @@ static char *interp_data;
 static size_t interp_len;
 static char script_text[PATH_MAX + 16];
 static size_t script_len;
+/* What each writer writes: the script, or a copy of -e's binary. */
+static const char *launch_text;
+static size_t launch_len;
 static int devnull;
 
 /* The run of one method. */
@@ -380,7 +385,7 @@ writer(void *arg)
 		if (atomic_fetch_add(&started, 1) >= opt.launches)
 			break;
 		snprintf(path, sizeof path, "%s/s%ld.%ld", dir, id, seq);
-		if ((err = write_file(path, script_text, script_len)) != 0)
+		if ((err = write_file(path, launch_text, launch_len)) != 0)
 			die("%s: %s", path, strerror(err));
 		switch (launch(path)) {
 		case OK:
@@ -589,7 +594,7 @@ parse_args(int argc, char *argv[])
 	for (int m = 0; m < NMETHODS; m++)
 		opt.methods[m] = m;
 	opt.nmethods = NMETHODS;
-	while ((c = getopt(argc, argv, "m:w:f:n:s:i:r:d:Th")) != -1) {
+	while ((c = getopt(argc, argv, "m:w:f:n:s:i:e:r:d:Th")) != -1) {
 		switch (c) {
 		case 'm':
 			parse_methods(optarg);
@@ -617,6 +622,9 @@ parse_args(int argc, char *argv[])
 			else
 				usage("-i: not 'script' or 'binary': '%s'",
 				      optarg);
+			break;
+		case 'e':
+			opt.binary = optarg;
 			break;
 		case 'r':
 			opt.runscript = optarg;
@@ -711,6 +719,10 @@ set_up(void)
 		                              "#!%s\nexit 0\n", interp_path);
 		break;
 	}
+	launch_text = script_text;
+	launch_len = script_len;
+	if (opt.binary != NULL)
+		launch_text = slurp(opt.binary, &launch_len);
 }
 
 static void
@@ -721,6 +733,8 @@ clean_up(void)
 	if (rmdir(dir) == -1)
 		fprintf(stderr, "race: %s: %s\n", dir, strerror(errno));
 	free(interp_data);
+	if (opt.binary != NULL)
+		free((char *)launch_text);
 	close(devnull);
 }
 

@@ -1,0 +1,3 @@
+module runscript.bench/execcost
+
+go 1.19

@@ -1,0 +1,3 @@
+module runscript.test/race
+
+go 1.19
