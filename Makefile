@@ -74,7 +74,7 @@ librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags
 # lines for the differential test, the race harness. They and the bench
 # programs are built the same way, each from one file.
 TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
-              tests/bin/race-sys tests/bin/launch
+              tests/bin/race-sys tests/bin/launch tests/bin/int80
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor bench/bin/tree-cost \
               bench/bin/supervise-cost
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
@@ -119,6 +119,10 @@ tests/bin/shebang-gen: tests/shebang-gen.c build/flags
 tests/bin/race: tests/race.c build/flags
 	@mkdir -p tests/bin
 	$(PROG) tests/race.c
+# An exec through int 0x80, static so that its memory is below 4 GiB.
+tests/bin/int80: tests/int80.c build/flags
+	@mkdir -p tests/bin
+	$(PROG) tests/int80.c
 # Calls each exec and spawn function of libc, dynamically linked, so that
 # the tests can compare it with and without the preload library.
 tests/bin/launch: tests/launch.c build/flags

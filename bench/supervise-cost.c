@@ -60,7 +60,8 @@ one_spawn(void)
 	int status;
 	pid_t pid;
 
-	if (posix_spawn(&pid, true_argv[0], NULL, NULL, true_argv, environ) != 0)
+	if (posix_spawn(&pid, true_argv[0], NULL, NULL, true_argv, environ) !=
+	    0)
 		die("posix_spawn");
 	if (waitpid(pid, &status, 0) != pid || status != 0)
 		die("/bin/true");

@@ -37,7 +37,10 @@ has_go_note(int fd, Elf64_Off off, Elf64_Xword len)
 		desc = (h.n_descsz + 3) & ~(size_t)3;
 		if (name > n - at)
 			return 0;
-		if (h.n_namesz == 3 && memcmp(buf + at, "Go", 3) == 0)
+		/* Go's linker names it "Go\0\0", four bytes. */
+		if ((h.n_namesz == 3 || h.n_namesz == 4) &&
+		    memcmp(buf + at, "Go\0", 3) == 0 &&
+		    (h.n_namesz == 3 || buf[at + 3] == '\0'))
 			return 1;
 		if (desc > n - at - name)
 			return 0;

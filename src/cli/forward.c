@@ -41,6 +41,16 @@ pass_on(int sig)
 	errno = saved;
 }
 
+void
+forward_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
+}
+
 /* Whether process pid is stopped now, as /proc/PID/stat says. */
 static int
 stopped(pid_t pid)
@@ -96,7 +106,6 @@ print_summary(const struct tally *t)
 void
 forward_until_end(int chan, int summary)
 {
-	static const int forwarded[] = FORWARD_SIGNALS;
 	struct sigaction sa;
 	struct report r;
 	sigset_t set;
@@ -110,11 +119,10 @@ forward_until_end(int chan, int summary)
 	sigaction(SIGTSTP, &sa, NULL);
 	sa.sa_handler = pass_on;
 	sa.sa_flags = SA_RESTART;
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) {
-		sigaction(forwarded[i], &sa, NULL);
-		sigaddset(&set, forwarded[i]);
-	}
+	forward_signals(&set);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&set, sig) == 1)
+			sigaction(sig, &sa, NULL);
 	for (;;) {
 		int fd;
 		long n = channel_recv(chan, &r, sizeof r, &fd);

@@ -5,8 +5,10 @@
 #ifndef FORWARD_H
 #define FORWARD_H
 
-/* The signals runscript passes on to COMMAND. */
-#define FORWARD_SIGNALS {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2}
+#include <signal.h>
+
+/* Fills set with the signals runscript passes on to COMMAND. */
+void forward_signals(sigset_t *set);
 
 /*
  * Waits for the supervisor's reports on chan: forwards the signals above

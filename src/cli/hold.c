@@ -57,7 +57,7 @@ struct supervisor {
 	int listener, report, log;
 	pid_t command;
 	int command_done;
-	char *const *unreadable;     /* the probe's argv: a PROT_NONE page */
+	char *const *unreadable; /* the probe's argv: a PROT_NONE page */
 	struct held **held;
 	size_t nheld, room;
 	struct tally tally;
@@ -124,7 +124,8 @@ probe_busy(const struct supervisor *s, const char *file)
 static int
 busy(const struct supervisor *s, const struct target *t)
 {
-	char file[TARGET_MAX], buf[BINPRM_BUF_SIZE];
+	/* shebang_parse() may end a line that fills the buffer past it. */
+	char file[TARGET_MAX], buf[BINPRM_BUF_SIZE + 2];
 	struct shebang sb;
 
 	memcpy(file, t->reach, sizeof file);
@@ -134,12 +135,13 @@ busy(const struct supervisor *s, const struct target *t)
 
 		if (probe_busy(s, file))
 			return 1;
+		/* Anything but EFAULT: the exec fails for another reason. */
 		if (errno != EFAULT)
-			return 0; /* The exec fails otherwise, or is not ours. */
+			return 0;
 		fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 		if (fd == -1)
 			return 0;
-		n = read(fd, buf, sizeof buf);
+		n = read(fd, buf, BINPRM_BUF_SIZE);
 		close(fd);
 		if (n <= 2 || buf[0] != '#' || buf[1] != '!' ||
 		    shebang_parse(buf, (size_t)n, &sb) != SHEBANG_OK ||
@@ -219,7 +221,8 @@ receive(struct supervisor *s)
 		return; /* EINTR, or ENOENT: its process is gone. */
 	s->tally.seen++;
 	kind = which_exec(&n->data);
-	if (kind == -1 || target_read(&t, (pid_t)n->pid, kind, n->data.args) != 0) {
+	if (kind == -1 ||
+	    target_read(&t, (pid_t)n->pid, kind, n->data.args) != 0) {
 		let_go(s, n->id);
 		return;
 	}
@@ -345,9 +348,12 @@ hold_serve(int listener, pid_t command, int report_fd)
 	fds[1].events = POLLIN;
 	for (;;) {
 		struct timespec ts;
-		int n = ppoll(fds, listener == -1 ? 1 : 2, next_probe(&s, &ts),
-		              NULL);
+		int n;
 
+		/* No child left: no process of the tree is left. */
+		if (reap(&s) && s.command_done)
+			break;
+		n = ppoll(fds, listener == -1 ? 1 : 2, next_probe(&s, &ts), NULL);
 		if (n == -1 && errno != EINTR)
 			break;
 		if (n > 0 && fds[0].revents != 0) {
@@ -356,14 +362,11 @@ hold_serve(int listener, pid_t command, int report_fd)
 			while (read(fds[0].fd, &si, sizeof si) > 0)
 				;
 		}
-		/* No child left: no process of the tree is left. */
-		if (reap(&s) && s.command_done)
-			break;
 		if (listener != -1 && n > 0 && (fds[1].revents & POLLIN))
 			receive(&s);
 		/* POLLHUP: the filter has no process left. */
-		else if (listener != -1 && n > 0 && (fds[1].revents & POLLHUP) &&
-		         s.command_done)
+		else if (listener != -1 && n > 0 &&
+		         (fds[1].revents & POLLHUP) && s.command_done)
 			break;
 		retry(&s);
 	}

@@ -158,9 +158,10 @@ parse_options(int argc, char *argv[], struct options *o)
 		exit(diag_usage("option ", "--supervise", 11,
 		                " runs COMMAND: it takes no -n"));
 	if (optind == argc)
-		exit(diag_usage(o->check                  ? "missing FILE operand"
-		                : o->tree || o->supervise ? "missing COMMAND operand"
-		                                          : "missing SCRIPT operand",
+		exit(diag_usage(o->check ? "missing FILE operand"
+		                : o->tree || o->supervise
+		                        ? "missing COMMAND operand"
+		                        : "missing SCRIPT operand",
 		                NULL, 0, ""));
 	return optind;
 }

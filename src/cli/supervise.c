@@ -43,7 +43,8 @@
  * execs are sent to the supervisor, so that none slips by; everything
  * else is allowed, without a look at its arguments.
  */
-#define LOAD(field) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
+#define LOAD(field)                                                            \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
 #define IS(k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (t), (f))
 static const struct sock_filter program[] = {
         /* 0 */ LOAD(arch),
@@ -126,11 +127,12 @@ without_filter(const struct options *o, int err)
 	}
 	if (o->tree) {
 		diag_say(&d, "--supervise", DIAG_WARNING,
-		         err == EBUSY ? "a seccomp listener is already in place "
-		                        "(EBUSY): running with --tree's "
-		                        "library only"
-		                      : "no seccomp user notification here: "
-		                        "running with --tree's library only",
+		         err == EBUSY
+		                 ? "a seccomp listener is already in place "
+		                   "(EBUSY): running with --tree's "
+		                   "library only"
+		                 : "no seccomp user notification here: "
+		                   "running with --tree's library only",
 		         strerror(err));
 		return 0;
 	}
@@ -232,18 +234,14 @@ become_supervisor(int report, int sock, pid_t command)
 int
 supervise_tree(const struct options *o)
 {
-	static const int forwarded[] = FORWARD_SIGNALS;
 	int report[2], pair[2];
 	sigset_t set, old;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report) ==
-	    -1)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report) == -1)
 		return diag_cancel("--supervise", "socketpair", errno);
 	/* Signals that come before COMMAND is known are forwarded then. */
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
-		sigaddset(&set, forwarded[i]);
+	forward_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	if ((pid = fork()) == -1)
 		return diag_cancel("--supervise", "fork", errno);

@@ -15,7 +15,7 @@
 /* One exec: the path as the process gave it, and where we can reach it. */
 struct target {
 	pid_t pid;
-	char path[PATH_MAX];   /* as given, for the log */
+	char path[PATH_MAX];    /* as given, for the log */
 	char reach[TARGET_MAX]; /* the same file, from the supervisor */
 };
 
