@@ -11,7 +11,6 @@
  * - it exits with COMMAND's status, or dies of COMMAND's death signal,
  *   with core dumps off so that only COMMAND leaves one.
  */
-#define _GNU_SOURCE /* pidfd_send_signal(2) through syscall(2) */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -140,7 +139,7 @@ forward_until_end(int chan, int summary)
 			break;
 		case REPORT_STOPPED:
 			if (command != -1 && stopped(command)) {
-				raise(SIGSTOP);
+				kill(getpid(), SIGSTOP);
 				pass_on(SIGCONT);
 			}
 			break;

@@ -12,7 +12,8 @@
  * write descriptor is left, a fork cannot make one, so an exec let go
  * then does not fail with ETXTBSY for the race this project is about.
  */
-#define _GNU_SOURCE /* signalfd(2), ppoll(2) */
+/* ppoll(2), for the backoff's microseconds. */
+#define _GNU_SOURCE // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -58,7 +59,7 @@ struct supervisor {
 	pid_t command;
 	int command_done;
 	char *const *unreadable; /* the probe's argv: a PROT_NONE page */
-	struct held **held;
+	struct held *held;
 	size_t nheld, room;
 	struct tally tally;
 };
@@ -159,7 +160,7 @@ hold(struct supervisor *s, unsigned long long id, const struct target *t)
 
 	if (s->nheld == s->room) {
 		size_t room = s->room == 0 ? 16 : 2 * s->room;
-		struct held **more = realloc(s->held, room * sizeof *more);
+		struct held *more = realloc(s->held, room * sizeof *more);
 
 		if (more == NULL) {
 			let_go(s, id);
@@ -167,16 +168,12 @@ hold(struct supervisor *s, unsigned long long id, const struct target *t)
 		}
 		s->held = more, s->room = room;
 	}
-	if ((h = malloc(sizeof *h)) == NULL) {
-		let_go(s, id);
-		return;
-	}
+	h = &s->held[s->nheld++];
 	h->id = id;
 	h->since = now_ns();
 	h->step = FIRST_NS;
 	h->next = h->since + h->step;
 	memcpy(&h->t, t, sizeof *t);
-	s->held[s->nheld++] = h;
 	s->tally.held++;
 }
 
@@ -184,8 +181,8 @@ hold(struct supervisor *s, unsigned long long id, const struct target *t)
 static void
 drop(struct supervisor *s, size_t i)
 {
-	free(s->held[i]);
-	s->held[i] = s->held[--s->nheld];
+	if (i != --s->nheld)
+		memcpy(&s->held[i], &s->held[s->nheld], sizeof *s->held);
 }
 
 /* Which system call n is: 1 for execveat, 0 for execve, -1 for neither. */
@@ -210,6 +207,7 @@ receive(struct supervisor *s)
 	/* The kernel's struct seccomp_notif may be larger than ours. */
 	static union {
 		struct seccomp_notif n;
+		/* cppcheck-suppress unusedStructMember */
 		char room[4096];
 	} u;
 	static struct target t;
@@ -242,7 +240,7 @@ retry(struct supervisor *s)
 	long long now = now_ns();
 
 	for (size_t i = 0; i < s->nheld;) {
-		struct held *h = s->held[i];
+		struct held *h = &s->held[i];
 		unsigned long ms;
 
 		if (h->next > now) {
@@ -275,8 +273,8 @@ next_probe(const struct supervisor *s, struct timespec *ts)
 	long long first = -1, wait;
 
 	for (size_t i = 0; i < s->nheld; i++)
-		if (first == -1 || s->held[i]->next < first)
-			first = s->held[i]->next;
+		if (first == -1 || s->held[i].next < first)
+			first = s->held[i].next;
 	if (first == -1)
 		return NULL;
 	wait = first - now_ns();
@@ -353,7 +351,8 @@ hold_serve(int listener, pid_t command, int report_fd)
 		/* No child left: no process of the tree is left. */
 		if (reap(&s) && s.command_done)
 			break;
-		n = ppoll(fds, listener == -1 ? 1 : 2, next_probe(&s, &ts), NULL);
+		n = ppoll(fds, listener == -1 ? 1 : 2, next_probe(&s, &ts),
+		          NULL);
 		if (n == -1 && errno != EINTR)
 			break;
 		if (n > 0 && fds[0].revents != 0) {

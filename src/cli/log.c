@@ -46,7 +46,7 @@ log_open(void)
 
 /* Appends s to the line at *end, escaped, leaving room for the rest. */
 static char *
-put_escaped(char *end, char *limit, const char *s)
+put_escaped(char *end, const char *limit, const char *s)
 {
 	for (; *s != '\0' && end + 2 < limit; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -63,7 +63,8 @@ put_escaped(char *end, char *limit, const char *s)
 void
 log_held(int fd, long pid, const char *file, unsigned long ms)
 {
-	char line[2 * PATH_MAX + 96], *end = line, *limit;
+	char line[2 * PATH_MAX + 96], *end = line;
+	const char *limit;
 	int n;
 
 	if (fd == -1)

@@ -11,7 +11,6 @@
  *   listener on and returns to main() to run COMMAND.
  * The supervisor is never under the filter: it is forked before it.
  */
-#define _GNU_SOURCE /* pidfd_open(2), close_range(2) through syscall(2) */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>

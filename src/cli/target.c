@@ -6,7 +6,8 @@
  * /proc/PID/root, /proc/PID/cwd or /proc/PID/fd/N, so that a process in
  * another root or directory is probed on its own file.
  */
-#define _GNU_SOURCE /* process_vm_readv(2) */
+/* process_vm_readv(2) */
+#define _GNU_SOURCE // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
