@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "attempt.h"
 #include "check.h"
-#include "path.h"
 
 /* What the kernel, reading BINPRM_BUF_SIZE bytes, makes of a long line. */
 static void
@@ -20,7 +20,7 @@ long_line(struct diag *d, const char *file, const struct rs_level *l)
 {
 	const char *name_end = l->sb.interp + strlen(l->sb.interp);
 
-	if (l->mapped == 0)
+	if (!l->long_line)
 		return;
 	diag_say(d, file, DIAG_ERROR,
 	         name_end - l->buf >= BINPRM_BUF_SIZE
@@ -56,39 +56,27 @@ level_file(const struct rs_plan *p, size_t i)
 
 /*
  * env's command, found on PATH as env's execvp() would find it, and its
- * own chain: reported as a run reports them, when it fails.
+ * own chain: reported as a run reports them, when it fails. It is run as
+ * a dry run is, whose own warnings are not --check's to give.
  */
 static void
 lint_env(struct diag *d, const struct rs_plan *p, unsigned flags)
 {
-	const char *name = p->level[p->depth - 1].sb.arg;
-	struct rs_failure f = {RS_FAULT_MISSING, ENOENT, name, NULL};
-	char buf[RS_CANDIDATE_MAX];
-	const char *cand = NULL;
-	struct rs_path it;
-	struct rs_plan q;
+	char *name = p->level[p->depth - 1].sb.arg;
+	char *args[] = {name, NULL};
+	struct diag silent = {1, 1, 0};
+	struct options o = {&silent, 1, (flags & RS_SPLIT) != 0, 0, 1, 1};
+	struct outcome out = {0,
+	                      NULL,
+	                      NULL,
+	                      {RS_FAULT_EXEC, 0, NULL, NULL, NULL, NULL, NULL},
+	                      NULL};
 
-	if (strchr(name, '/') != NULL)
-		cand = name;
-	else if (rs_path_start(&it, name, getenv("PATH")) == 0)
-		cand = rs_path_next(&it, buf);
-	while (cand != NULL) {
-		int err = rs_resolve(AT_FDCWD, cand, flags, &q, &f);
-
-		if (err == 0 ||
-		    !(f.fault == RS_FAULT_SCRIPT && rs_path_goes_on(err))) {
-			if (err != 0)
-				diag_env_failure(d, &f,
-				                 level_file(p, p->depth - 1),
-				                 p->file, name);
-			rs_plan_release(&q);
-			return;
-		}
-		rs_plan_release(&q);
-		cand = cand == name ? NULL : rs_path_next(&it, buf);
-	}
-	f = (struct rs_failure){RS_FAULT_MISSING, ENOENT, name, NULL};
-	diag_env_failure(d, &f, level_file(p, p->depth - 1), p->file, name);
+	run_command(args, &o, &out);
+	if (out.err != 0)
+		diag_env_failure(d, &out.f, level_file(p, p->depth - 1),
+		                 p->file, name);
+	outcome_free(&out);
 }
 
 /*
@@ -116,19 +104,26 @@ lint_end(struct diag *d, const struct rs_plan *p, unsigned flags)
 static int
 check_file(struct diag *d, char *file, unsigned flags)
 {
-	struct rs_failure f = {RS_FAULT_SCRIPT, 0, file, NULL};
+	struct rs_failure f = {
+	        RS_FAULT_SCRIPT, 0, file, NULL, NULL, NULL, NULL};
 	struct rs_plan p;
-	int err = rs_resolve(AT_FDCWD, file, flags | RS_LINT, &p, &f);
+	char *mem = malloc(RS_RESOLVE_MAX);
+	struct rs_arena a = {mem, RS_RESOLVE_MAX, 0, 0};
+	int err;
 
+	if (mem == NULL)
+		return diag_cancel(file, "cannot be checked", ENOMEM);
+	err = rs_resolve(AT_FDCWD, file, flags | RS_LINT, &p, &f, &a);
 	/* Not there, or not readable: nothing to check, our own failure. */
 	if (err != 0 && f.fault == RS_FAULT_SCRIPT) {
 		struct diag own = {0, d->quiet, 0};
 
-		rs_plan_release(&p);
+		free(mem);
 		return diag_failure(&own, &f);
 	}
 	if ((f.err = rs_check_exec(AT_FDCWD, file)) != 0) {
-		struct rs_failure x = {RS_FAULT_SCRIPT, f.err, file, NULL};
+		struct rs_failure x = {
+		        RS_FAULT_SCRIPT, f.err, file, NULL, NULL, NULL, NULL};
 
 		diag_failure(d, &x);
 	}
@@ -141,7 +136,7 @@ check_file(struct diag *d, char *file, unsigned flags)
 		diag_failure(d, &f);
 	} else
 		lint_end(d, &p, flags);
-	rs_plan_release(&p);
+	free(mem);
 	return 0;
 }
 

@@ -181,14 +181,14 @@ diag_failure(struct diag *d, const struct rs_failure *f)
 		        NULL);
 		break;
 	case RS_FAULT_SELF:
-		diag_say(d, f->file, DIAG_ERROR,
-		         "its #! line names /proc/self/exe, which runscript "
-		         "would exec as itself, for ever",
-		         NULL);
+		diag_start(d, f->file, DIAG_ERROR);
+		diag_put(d, "its #! line names '");
+		diag_name(d, f->interp);
+		diag_put(d, "', which is runscript itself: it would run the "
+		            "script again, for ever");
+		diag_end(d);
 		diag_say(d, f->file, DIAG_HINT,
-		         "the kernel takes it for the program that execs the "
-		         "script: run the script without runscript",
-		         NULL);
+		         "run the script without runscript", NULL);
 		break;
 	case RS_FAULT_MISSING:
 		diag_say(d, f->file, DIAG_ERROR, "command not found", NULL);

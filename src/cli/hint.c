@@ -126,16 +126,16 @@ hint_loader(struct diag *d, const char *file)
 int
 env_words(const struct shebang *sb)
 {
-	const char *env = strrchr(sb->interp, '/'), *arg = sb->arg;
+	const char *arg = sb->arg;
 	size_t word;
 
-	if (env == NULL || strcmp(env, "/env") != 0 || arg == NULL ||
-	    arg[0] == '-' || arg[(word = strcspn(arg, " \t"))] == '\0')
+	if (!rs_is_env(sb->interp) || arg == NULL || arg[0] == '-' ||
+	    arg[(word = strcspn(arg, " \t"))] == '\0')
 		return 0;
 	/* NAME=value first: env takes an assignment, not a command. */
 	if (memchr(arg, '=', word) != NULL)
 		return 0;
-	return !rs_path_has(arg, getenv("PATH"));
+	return !rs_path_find(arg, getenv("PATH"));
 }
 
 void

@@ -84,23 +84,10 @@ quote_word(FILE *out, const char *s)
 }
 
 int
-print_plan(struct rs_plan *p, char *const args[], int preload)
+print_plan(const char *file, char *const argv[], int preload)
 {
-	const char *file, *value;
-	char **argv;
-	size_t n;
+	const char *value;
 
-	/*
-	 * A dry run cannot ask the kernel what it makes of a file that is
-	 * neither ELF nor a script: it shows what ENOEXEC would bring.
-	 */
-	if (p->run == RS_RUN_KERNEL)
-		p->run = RS_RUN_SHELL;
-	file = p->run == RS_RUN_SHELL ? RS_SHELL : p->file;
-	n = rs_plan_argv(p, args, NULL);
-	if ((argv = malloc((n + 1) * sizeof *argv)) == NULL)
-		return errno;
-	rs_plan_argv(p, args, argv);
 	if (preload && (value = getenv("LD_PRELOAD")) != NULL) {
 		fputs("LD_PRELOAD=", stdout);
 		quote_word(stdout, value);
@@ -113,12 +100,11 @@ print_plan(struct rs_plan *p, char *const args[], int preload)
 	if (strchr(file, '/') == NULL)
 		fputs("./", stdout);
 	quote(stdout, file, !assignment(file));
-	for (size_t i = 1; i < n; i++) {
+	for (size_t i = 1; argv[0] != NULL && argv[i] != NULL; i++) {
 		putchar(' ');
 		quote_word(stdout, argv[i]);
 	}
 	putchar('\n');
-	free(argv);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		return errno != 0 ? errno : EIO;
 	return 0;

@@ -4,17 +4,15 @@
 
 #include <stdio.h>
 
-#include "resolve.h"
-
 /* Writes s to out so that a POSIX shell reads it back as one word, s. */
 void quote_word(FILE *out, const char *s);
 
 /*
- * Prints, on one line of standard output, the command that the plan runs
- * for a script run with args, quoted so that a shell runs the same argv,
- * after LD_PRELOAD's assignment when preload is set. Returns 0, or an
- * errno when it cannot be written.
+ * Prints, on one line of standard output, the command that execs file with
+ * argv, quoted so that a shell runs the same argv, after LD_PRELOAD's
+ * assignment when preload is set. Returns 0, or an errno when it cannot
+ * be written.
  */
-int print_plan(struct rs_plan *p, char *const args[], int preload);
+int print_plan(const char *file, char *const argv[], int preload);
 
 #endif

@@ -2,10 +2,10 @@
  * runscript — run a script through the interpreter on its #! line, exactly
  * as the kernel would, without ever exec'ing the script itself.
  *
- * main() reads the options, refuses to run set-id, then resolves SCRIPT
- * (src/resolve.c, through the PATH search of src/path.c for a bare name)
- * and either prints the plan (-n, src/quote.c) or execs it (src/exec.c);
- * what is left to do is to report why not (src/diag.c).
+ * main() reads the options, refuses to run set-id, then runs SCRIPT as
+ * execvp(3) would (src/cli/attempt.c, over the core's src/core/run.c),
+ * which returns only for a dry run, whose command it prints (-n,
+ * src/cli/quote.c), or to report why SCRIPT could not run (src/cli/diag.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -141,7 +141,11 @@ main(int argc, char *argv[])
 {
 	struct diag diag = {0, 0, 0};
 	struct options o = {&diag, 0, 0, 0, 0, 0};
-	struct attempt slot[3], *a;
+	struct outcome out = {0,
+	                      NULL,
+	                      NULL,
+	                      {RS_FAULT_EXEC, 0, NULL, NULL, NULL, NULL, NULL},
+	                      NULL};
 	char **args = argv + parse_options(argc, argv, &o);
 	int err;
 
@@ -157,16 +161,16 @@ main(int argc, char *argv[])
 		return check_files(args, o.quiet, o.split);
 	if (o.tree && (err = tree_preload()) != 0)
 		return err;
-	a = run_command(slot, args, &o);
-	/* Only a dry run gets here with a plan. */
-	if (a->err == 0) {
-		if ((err = print_plan(&a->plan, a->args, o.tree)) != 0)
+	run_command(args, &o, &out);
+	/* Only a dry run gets here with a command. */
+	if (out.err == 0) {
+		if ((err = print_plan(out.file, out.argv, o.tree)) != 0)
 			err = diag_write_error(err);
-	} else if (a->env != NULL)
-		err = diag_env_failure(&diag, &a->f, a->env->plan.script,
-		                       a->env->plan.file, a->args[0]);
+	} else if (out.f.env_name != NULL)
+		err = diag_env_failure(&diag, &out.f, out.f.env_script,
+		                       out.f.env, out.f.env_name);
 	else
-		err = diag_failure(&diag, &a->f);
-	run_command_free(a);
+		err = diag_failure(&diag, &out.f);
+	outcome_free(&out);
 	return err;
 }
