@@ -1,5 +1,8 @@
 # runscript — POSIX make. CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, MANPREFIX
-# and DESTDIR given on the command line win over these defaults.
+# and DESTDIR given on the command line win over these defaults. CFLAGS,
+# CPPFLAGS and LDFLAGS are taken from the environment too, as packagers'
+# tools (Debian's dpkg-buildflags) export them; the command line wins over
+# the environment.
 .POSIX:
 
 PREFIX    = /usr/local
@@ -15,7 +18,11 @@ VERSION != cat VERSION
 # spends most of runscript's time loading itself. A compiler named on the
 # command line (make CC=gcc) builds an ordinary dynamically linked program.
 CC     != command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo cc
-CFLAGS  = -O2 -g
+# An exported CFLAGS replaces this default. Not with ?=, which GNU make
+# skips in .POSIX mode, where it defines CFLAGS = -O1 itself; the shell
+# sees the environment. CPPFLAGS and LDFLAGS have no default, so the
+# environment's are used as they are.
+CFLAGS != printf '%s\n' "$${CFLAGS--O2 -g}"
 STATIC != [ "$(CC)" = musl-gcc ] && echo -static || true
 
 # The project's own flags, always on. Warnings become errors only where
