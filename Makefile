@@ -136,6 +136,22 @@ TESTS = tests
 test: runscript librunscript.so $(TEST_PROGS)
 	sh tests/run-bats $(TESTS)
 
+# The race and differential tests at length: STRESS_LAUNCHES launches per
+# run under each load (a time limit of STRESS_SECONDS a run), STRESS_LINES
+# generated #! lines, and STRESS_CASES generated library calls where
+# tests/libdiff.bats exists. The same test files as make test, only longer.
+STRESS_LAUNCHES = 50000
+STRESS_SECONDS  = 3600
+STRESS_LINES    = 4000
+STRESS_CASES    = 20000
+stress: runscript librunscript.so $(TEST_PROGS)
+	RACE_LAUNCHES=$(STRESS_LAUNCHES) RACE_SECONDS=$(STRESS_SECONDS) \
+	TREE_LAUNCHES=$(STRESS_LAUNCHES) TREE_SECONDS=$(STRESS_SECONDS) \
+	DIFF_COUNT=$(STRESS_LINES) LIBDIFF_CASES=$(STRESS_CASES) \
+	    sh tests/run-bats tests/race.bats tests/tree.bats \
+	    tests/differential.bats \
+	    `[ -f tests/libdiff.bats ] && echo tests/libdiff.bats`
+
 # Benchmarks: tables of ratios, to direct exec and with/without the --tree
 # library, each measured side by side in one run.
 bench: runscript librunscript.so $(BENCH_PROGS) tests/bin/race
