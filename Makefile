@@ -75,7 +75,9 @@ librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags
 
 # Helpers the tests build: an argv-printing interpreter, a generator of #!
 # lines for the differential test, the race harness. They and the bench
-# programs are built the same way, each from one file.
+# programs are built the same way, each from one file; the race harness
+# and the bench programs take their clock and timed starts from
+# tests/timing.h.
 TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
               tests/bin/race-sys tests/bin/launch
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor bench/bin/tree-cost
@@ -107,7 +109,7 @@ tests/bin/argv: tests/argv.c build/flags
 tests/bin/shebang-gen: tests/shebang-gen.c build/flags
 	@mkdir -p tests/bin
 	$(PROG) tests/shebang-gen.c
-tests/bin/race: tests/race.c build/flags
+tests/bin/race: tests/race.c tests/timing.h build/flags
 	@mkdir -p tests/bin
 	$(PROG) tests/race.c
 # Calls each exec and spawn function of libc, dynamically linked, so that
@@ -116,10 +118,10 @@ tests/bin/launch: tests/launch.c build/flags
 	@mkdir -p tests/bin
 	$(SYS_PROG) tests/launch.c
 # The race harness against the system's libc, for runscript --tree.
-tests/bin/race-sys: tests/race.c build/flags
+tests/bin/race-sys: tests/race.c tests/timing.h build/flags
 	@mkdir -p tests/bin
 	$(SYS_PROG) tests/race.c
-bench/bin/exec-cost: bench/exec-cost.c build/flags
+bench/bin/exec-cost: bench/exec-cost.c tests/timing.h build/flags
 	@mkdir -p bench/bin
 	$(PROG) bench/exec-cost.c
 bench/bin/floor: bench/floor.c build/flags
@@ -127,7 +129,7 @@ bench/bin/floor: bench/floor.c build/flags
 	$(PROG) bench/floor.c
 # Spawns with and without librunscript.so preloaded: it must be dynamically
 # linked against the system's libc, as a static program ignores LD_PRELOAD.
-bench/bin/tree-cost: bench/tree-cost.c build/flags
+bench/bin/tree-cost: bench/tree-cost.c tests/timing.h build/flags
 	@mkdir -p bench/bin
 	$(SYS_PROG) bench/tree-cost.c
 
@@ -215,7 +217,7 @@ check-sanitize: $(SAN_PROGS) librunscript.so $(TEST_PROGS)
 # tests' deliberate literal '$(...)' arguments, so warnings and errors fail.
 SH_FILES = tests/run-bats tests/valgrind.sh tests/tidy.sh tests/layers.sh tests/helper.bash tests/*.bats \
            bench/bench.sh fuzz/run.sh examples/demo.sh .ci/run
-C_FILES  = src/*/*.c src/*/*.h tests/*.c bench/*.c fuzz/*.c
+C_FILES  = src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c fuzz/*.c
 
 # clang-tidy, without its count of the warnings it was told to ignore.
 TIDY = sh tests/tidy.sh
