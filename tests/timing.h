@@ -66,7 +66,7 @@ enum start_with { START_SPAWN, START_FORK };
 static inline double
 time_starts(enum start_with how, char *const argv[], char *const env[], int n)
 {
-	double start = now();
+	double t0 = now();
 
 	for (int i = 0; i < n; i++) {
 		pid_t pid;
@@ -85,7 +85,7 @@ time_starts(enum start_with how, char *const argv[], char *const env[], int n)
 		if (err || waitpid(pid, &status, 0) == -1 || status != 0)
 			return -1;
 	}
-	return (now() - start) / n * 1e6;
+	return (now() - t0) / n * 1e6;
 }
 
 #endif
