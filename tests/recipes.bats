@@ -29,8 +29,8 @@ in_dir() {
 	(cd "$dir" && PATH=$RECIPE_PATH "$@" 2>&1)
 }
 
-# fails_directly CMD...: runs CMD until a run fails naming Text
-# file busy; skips after $TRIES runs without one, fails on a run that fails
+# fails_directly CMD...: runs CMD until a run fails naming Text file busy;
+# skips after $TRIES runs without one, and fails on a run that fails
 # otherwise.
 fails_directly() {
 	local i busy
