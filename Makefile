@@ -1,5 +1,8 @@
 # runscript — POSIX make. CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, MANPREFIX
-# and DESTDIR given on the command line win over these defaults.
+# and DESTDIR given on the command line win over these defaults. CFLAGS,
+# CPPFLAGS and LDFLAGS are taken from the environment too, as packagers'
+# tools (Debian's dpkg-buildflags) export them; the command line wins over
+# the environment.
 .POSIX:
 
 PREFIX    = /usr/local
@@ -15,7 +18,11 @@ VERSION != cat VERSION
 # spends most of runscript's time loading itself. A compiler named on the
 # command line (make CC=gcc) builds an ordinary dynamically linked program.
 CC     != command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo cc
-CFLAGS  = -O2 -g
+# An exported CFLAGS replaces this default. Not with ?=, which GNU make
+# skips in .POSIX mode, where it defines CFLAGS = -O1 itself; the shell
+# sees the environment. CPPFLAGS and LDFLAGS have no default, so the
+# environment's are used as they are.
+CFLAGS != printf '%s\n' "$${CFLAGS--O2 -g}"
 STATIC != [ "$(CC)" = musl-gcc ] && echo -static || true
 
 # The project's own flags, always on. Warnings become errors only where
@@ -72,7 +79,9 @@ librunscript.so: $(LIB_SRC) $(LIB_HDR) src/preload/x86_64.map Makefile build/fla
 
 # Helpers the tests build: an argv-printing interpreter, a generator of #!
 # lines for the differential test, the race harness. They and the bench
-# programs are built the same way, each from one file.
+# programs are built the same way, each from one file; the race harness
+# and the bench programs take their clock and timed starts from
+# tests/timing.h.
 TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
               tests/bin/race-sys tests/bin/launch
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor bench/bin/tree-cost
@@ -104,7 +113,7 @@ tests/bin/argv: tests/argv.c build/flags
 tests/bin/shebang-gen: tests/shebang-gen.c build/flags
 	@mkdir -p tests/bin
 	$(PROG) tests/shebang-gen.c
-tests/bin/race: tests/race.c build/flags
+tests/bin/race: tests/race.c tests/timing.h build/flags
 	@mkdir -p tests/bin
 	$(PROG) tests/race.c
 # Calls each exec and spawn function of libc, dynamically linked, so that
@@ -113,10 +122,10 @@ tests/bin/launch: tests/launch.c build/flags
 	@mkdir -p tests/bin
 	$(SYS_PROG) tests/launch.c
 # The race harness against the system's libc, for runscript --tree.
-tests/bin/race-sys: tests/race.c build/flags
+tests/bin/race-sys: tests/race.c tests/timing.h build/flags
 	@mkdir -p tests/bin
 	$(SYS_PROG) tests/race.c
-bench/bin/exec-cost: bench/exec-cost.c build/flags
+bench/bin/exec-cost: bench/exec-cost.c tests/timing.h build/flags
 	@mkdir -p bench/bin
 	$(PROG) bench/exec-cost.c
 bench/bin/floor: bench/floor.c build/flags
@@ -124,7 +133,7 @@ bench/bin/floor: bench/floor.c build/flags
 	$(PROG) bench/floor.c
 # Spawns with and without librunscript.so preloaded: it must be dynamically
 # linked against the system's libc, as a static program ignores LD_PRELOAD.
-bench/bin/tree-cost: bench/tree-cost.c build/flags
+bench/bin/tree-cost: bench/tree-cost.c tests/timing.h build/flags
 	@mkdir -p bench/bin
 	$(SYS_PROG) bench/tree-cost.c
 
@@ -132,6 +141,22 @@ bench/bin/tree-cost: bench/tree-cost.c build/flags
 TESTS = tests
 test: runscript librunscript.so $(TEST_PROGS)
 	sh tests/run-bats $(TESTS)
+
+# The race and differential tests at length: STRESS_LAUNCHES launches per
+# run under each load (a time limit of STRESS_SECONDS a run), STRESS_LINES
+# generated #! lines, and STRESS_CASES generated library calls where
+# tests/libdiff.bats exists. The same test files as make test, only longer.
+STRESS_LAUNCHES = 50000
+STRESS_SECONDS  = 3600
+STRESS_LINES    = 4000
+STRESS_CASES    = 20000
+stress: runscript librunscript.so $(TEST_PROGS)
+	RACE_LAUNCHES=$(STRESS_LAUNCHES) RACE_SECONDS=$(STRESS_SECONDS) \
+	TREE_LAUNCHES=$(STRESS_LAUNCHES) TREE_SECONDS=$(STRESS_SECONDS) \
+	DIFF_COUNT=$(STRESS_LINES) LIBDIFF_CASES=$(STRESS_CASES) \
+	    sh tests/run-bats tests/race.bats tests/tree.bats \
+	    tests/differential.bats \
+	    `[ -f tests/libdiff.bats ] && echo tests/libdiff.bats`
 
 # Benchmarks: tables of ratios, to direct exec and with/without the --tree
 # library, each measured side by side in one run.
@@ -196,7 +221,7 @@ check-sanitize: $(SAN_PROGS) librunscript.so $(TEST_PROGS)
 # tests' deliberate literal '$(...)' arguments, so warnings and errors fail.
 SH_FILES = tests/run-bats tests/valgrind.sh tests/tidy.sh tests/layers.sh tests/stack.sh tests/helper.bash tests/*.bats \
            bench/bench.sh fuzz/run.sh examples/demo.sh .ci/run
-C_FILES  = src/*/*.c src/*/*.h tests/*.c bench/*.c fuzz/*.c
+C_FILES  = src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c fuzz/*.c
 
 # clang-tidy, without its count of the warnings it was told to ignore.
 TIDY = sh tests/tidy.sh
