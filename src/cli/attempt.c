@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "attempt.h"
-#include "diag.h"
 #include "exec.h"
+#include "hint.h"
 
 extern char **environ;
 
@@ -27,21 +27,17 @@ execve_in_place(void *ctx, const char *file, char *const argv[],
 }
 
 /*
- * Warns before the exec when the plan ends in env given one argument with
- * blanks, "#!/usr/bin/env python3 -u" without -S: env will look for a
- * command of that whole name, fail in its own words, and the author most
- * likely meant several.
+ * Whether the plan ends in env given one argument with blanks, "#!/usr/bin/env
+ * python3 -u" without -S, that names no command: env would look for a
+ * command of that whole name and fail with 127. runscript fails as env
+ * would, in its own words and then with the hint, rather than exec env to
+ * fail, as the hint could not come after env's message.
  */
-static void
-check_env_words(struct diag *d, const struct rs_plan *p)
+static int
+env_words_fail(const struct rs_plan *p)
 {
-	const struct shebang *sb;
-
-	if (p->run != RS_RUN_EXEC || p->depth == 0)
-		return;
-	sb = &p->level[p->depth - 1].sb;
-	if (env_words(sb))
-		hint_env_words(d, p->script, sb->interp, sb->arg, DIAG_HINT);
+	return p->run == RS_RUN_EXEC && p->depth > 0 &&
+	       env_words(&p->level[p->depth - 1].sb);
 }
 
 /*
@@ -80,8 +76,10 @@ attempt(struct attempt *a, const char *file, char *args[],
 	/* env's job is for run_command(), unless env is to run after all. */
 	if (a->err == 0 && a->plan.run == RS_RUN_ENV && env_job)
 		return a;
-	if (a->err == 0)
-		check_env_words(o->diag, &a->plan);
+	if (a->err == 0 && env_words_fail(&a->plan)) {
+		a->err = ATTEMPT_ENV_WORDS;
+		return a;
+	}
 	if (a->err == 0 && !o->dry_run)
 		a->err = rs_exec(&a->plan, args, environ, RS_ENOEXEC_SHELL,
 		                 &in_place, &a->f);

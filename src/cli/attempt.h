@@ -19,6 +19,12 @@ struct options {
 	int quiet;         /* -q: with --check, the exit status only */
 };
 
+/*
+ * An attempt's err when its plan runs env on one argument with blanks that
+ * names no command (env_words()): to report as env's command not found.
+ */
+#define ATTEMPT_ENV_WORDS (-1)
+
 /* One try at running a file: its plan, or why it failed. */
 struct attempt {
 	int err;

@@ -5,11 +5,12 @@
  * main() reads the options, refuses to run set-id, then resolves SCRIPT
  * (src/resolve.c, through the PATH search of src/path.c for a bare name)
  * and either prints the plan (-n, src/quote.c) or execs it (src/exec.c);
- * what is left to do is to report why not (src/diag.c).
+ * what is left to do is to report why not (hint.c, through diag.c).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,12 @@
 #include "attempt.h"
 #include "check.h"
 #include "diag.h"
+#include "hint.h"
 #include "quote.h"
 #include "tree.h"
+
+/* Long options without a letter, valued past any char getopt returns. */
+enum { OPT_TREE = UCHAR_MAX + 1, OPT_CHECK };
 
 static const char usage_text[] =
         "Usage: runscript [OPTION]... [--] SCRIPT [ARG]...\n"
@@ -62,8 +67,9 @@ print_and_exit(const char *text)
 
 /*
  * getopt_long() leaves optopt at 0 for an unknown long option and at the
- * option's own letter for a known long option given an argument; any
- * other letter is an unknown short option.
+ * option's own value for a known long option given an argument; any
+ * other letter is an unknown short option. No short option takes an
+ * argument, so a known letter in optopt is a long option's.
  */
 static void
 bad_option(const char *arg)
@@ -72,7 +78,7 @@ bad_option(const char *arg)
 
 	if (optopt == 0)
 		exit(diag_usage("unrecognized option ", arg, strlen(arg), ""));
-	if (strchr("nSTCqhV", optopt) != NULL)
+	if (optopt > UCHAR_MAX || strchr("nSqhV", optopt) != NULL)
 		exit(diag_usage("option ", arg, strcspn(arg, "="),
 		                " doesn't allow an argument"));
 	exit(diag_usage("invalid option -- ", &c, 1, ""));
@@ -87,8 +93,8 @@ parse_options(int argc, char *argv[], struct options *o)
 	static const struct option longopts[] = {
 	        {"dry-run", no_argument, NULL, 'n'},
 	        {"split", no_argument, NULL, 'S'},
-	        {"tree", no_argument, NULL, 'T'},
-	        {"check", no_argument, NULL, 'C'},
+	        {"tree", no_argument, NULL, OPT_TREE},
+	        {"check", no_argument, NULL, OPT_CHECK},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, 'V'},
@@ -105,10 +111,10 @@ parse_options(int argc, char *argv[], struct options *o)
 		case 'S':
 			o->split = 1;
 			break;
-		case 'T':
+		case OPT_TREE:
 			o->tree = 1;
 			break;
-		case 'C':
+		case OPT_CHECK:
 			o->check = 1;
 			break;
 		case 'q':
@@ -130,8 +136,9 @@ parse_options(int argc, char *argv[], struct options *o)
 		exit(diag_usage("option ", "--check", 7,
 		                " runs nothing: it takes no -n or --tree"));
 	if (optind == argc)
-		exit(diag_usage(o->check ? "missing FILE operand"
-		                         : "missing SCRIPT operand",
+		exit(diag_usage(o->check  ? "missing FILE operand"
+		                : o->tree ? "missing COMMAND operand"
+		                          : "missing SCRIPT operand",
 		                NULL, 0, ""));
 	return optind;
 }
@@ -139,10 +146,11 @@ parse_options(int argc, char *argv[], struct options *o)
 int
 main(int argc, char *argv[])
 {
-	struct diag diag = {0, 0, 0};
+	struct diag diag;
 	struct options o = {&diag, 0, 0, 0, 0, 0};
 	struct attempt slot[3], *a;
 	char **args = argv + parse_options(argc, argv, &o);
+	const struct shebang *sb;
 	int err;
 
 	/*
@@ -153,6 +161,7 @@ main(int argc, char *argv[])
 	if (getauxval(AT_SECURE) || getuid() != geteuid() ||
 	    getgid() != getegid())
 		return diag_setid();
+	diag_init(&diag, STDERR_FILENO, 0, 0);
 	if (o.check)
 		return check_files(args, o.quiet, o.split);
 	if (o.tree && (err = tree_preload()) != 0)
@@ -160,13 +169,19 @@ main(int argc, char *argv[])
 	a = run_command(slot, args, &o);
 	/* Only a dry run gets here with a plan. */
 	if (a->err == 0) {
-		if ((err = print_plan(&a->plan, a->args, o.tree)) != 0)
+		err = print_plan(&a->plan, a->args, o.tree,
+		                 a->env != NULL ? a->env->plan.file : "env");
+		if (err != 0)
 			err = diag_write_error(err);
+	} else if (a->err == ATTEMPT_ENV_WORDS) {
+		sb = &a->plan.level[a->plan.depth - 1].sb;
+		err = report_env_words(&diag, a->plan.script, sb->interp,
+		                       sb->arg);
 	} else if (a->env != NULL)
-		err = diag_env_failure(&diag, &a->f, a->env->plan.script,
-		                       a->env->plan.file, a->args[0]);
+		err = report_env_failure(&diag, &a->f, a->env->plan.script,
+		                         a->env->plan.file, a->args[0]);
 	else
-		err = diag_failure(&diag, &a->f);
+		err = report_failure(&diag, &a->f);
 	run_command_free(a);
 	return err;
 }
