@@ -39,20 +39,24 @@ say_command(struct diag *d, const char *file, enum diag_kind kind,
 	diag_end(d);
 }
 
-/*
- * Why chmod cannot give file st the execute bit, or NULL when it can: on
- * procfs and sysfs the kernel fixes the modes, a read-only mount takes no
- * change, and only the owner (or root) may change a file's mode.
- */
-static const char *
-no_chmod(const char *file, const struct stat *st, const struct statvfs *vfs)
+/* Whether file is on procfs or sysfs, which the kernel never execs from. */
+static int
+proc_or_sys(const char *file)
 {
 	struct statfs fs;
 
-	if (statfs(file, &fs) == 0 &&
-	    (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC))
-		return "it is not executable, and chmod cannot make it so on "
-		       "/proc or /sys";
+	return statfs(file, &fs) == 0 &&
+	       (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC);
+}
+
+/*
+ * Why chmod cannot give file st the execute bit, or NULL when it can: a
+ * read-only mount takes no change, and only the owner (or root) may change
+ * a file's mode.
+ */
+static const char *
+no_chmod(const struct stat *st, const struct statvfs *vfs)
+{
 	if (vfs->f_flag & ST_RDONLY)
 		return "it is not executable, and chmod cannot make it so on a "
 		       "read-only file system";
@@ -62,12 +66,30 @@ no_chmod(const char *file, const struct stat *st, const struct statvfs *vfs)
 	return NULL;
 }
 
+/* Why a regular file st, whose mount is vfs, may not be exec'd. */
+static void
+hint_mode(struct diag *d, const char *file, const struct stat *st,
+          const struct statvfs *vfs)
+{
+	const char *why;
+
+	if (vfs->f_flag & ST_NOEXEC)
+		diag_say(d, file, DIAG_HINT,
+		         "its file system is mounted noexec", NULL);
+	else if ((st->st_mode & 0111) != 0)
+		return;
+	else if ((why = no_chmod(st, vfs)) != NULL)
+		diag_say(d, file, DIAG_HINT, why, NULL);
+	else
+		say_command(d, file, DIAG_HINT,
+		            "it is not executable; make it so with: chmod +x");
+}
+
 void
 hint_access(struct diag *d, const char *file)
 {
 	struct stat st;
 	struct statvfs vfs;
-	const char *why;
 
 	if (stat(file, &st) == -1)
 		return;
@@ -75,18 +97,13 @@ hint_access(struct diag *d, const char *file)
 		diag_say(d, file, DIAG_HINT, "it is a directory", NULL);
 	else if (!S_ISREG(st.st_mode))
 		diag_say(d, file, DIAG_HINT, "it is not a regular file", NULL);
-	else if (statvfs(file, &vfs) != 0)
-		return;
-	else if (vfs.f_flag & ST_NOEXEC)
+	else if (proc_or_sys(file))
 		diag_say(d, file, DIAG_HINT,
-		         "its file system is mounted noexec", NULL);
-	else if ((st.st_mode & 0111) != 0)
-		return;
-	else if ((why = no_chmod(file, &st, &vfs)) != NULL)
-		diag_say(d, file, DIAG_HINT, why, NULL);
-	else
-		say_command(d, file, DIAG_HINT,
-		            "it is not executable; make it so with: chmod +x");
+		         "the kernel executes no file on /proc or /sys, "
+		         "whatever its mode",
+		         NULL);
+	else if (statvfs(file, &vfs) == 0)
+		hint_mode(d, file, &st, &vfs);
 }
 
 void

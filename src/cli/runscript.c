@@ -39,8 +39,9 @@ static const char usage_text[] =
         "  -S, --split    Split each #! argument at spaces and tabs into several.\n"
         "      --tree     Run COMMAND so that every program it starts, and so on\n"
         "                 down the tree, runs its scripts this way too.\n"
-        "      --check    Run nothing: report what would make each FILE fail to\n"
-        "                 run, or run otherwise than meant, as FILE:LINE: messages.\n"
+        "      --check    Run nothing: report on standard output what would make\n"
+        "                 each FILE fail to run, or run otherwise than meant, as\n"
+        "                 FILE:LINE: lines.\n"
         "  -q, --quiet    With --check, report nothing: the exit status tells.\n"
         "  -h, --help     Display this help and exit.\n"
         "  -V, --version  Output version information and exit.\n"
@@ -48,7 +49,7 @@ static const char usage_text[] =
         "A SCRIPT without a slash is searched for in PATH, as execvp(3) does.\n"
         "Exit status: that of SCRIPT; 125 if runscript itself fails, 126 if SCRIPT\n"
         "or its interpreter cannot be run, 127 if either is not found. With\n"
-        "--check: 0 if every FILE is clean, 1 if one has an error.\n";
+        "--check: 0 if no FILE has an error (warnings aside), 1 if one has.\n";
 
 static const char version_text[] =
         "runscript " RS_VERSION "\n"
