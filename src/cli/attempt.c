@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "attempt.h"
+#include "hint.h"
 #include "log.h"
 #include "run.h"
 
@@ -67,28 +68,36 @@ is_self(const char *file)
 }
 
 /*
- * Warns before the exec when the plan ends in env given one argument with
- * blanks, "#!/usr/bin/env python3 -u" without -S: env will look for a
- * command of that whole name, fail in its own words, and the author most
- * likely meant several.
+ * Whether the plan ends in env given one argument with blanks that names
+ * no command, "#!/usr/bin/env python3 -u" without -S: env would look for a
+ * command of that whole name and fail with 127. runscript fails as env
+ * would, in its own words and then with the hint, rather than exec env to
+ * fail, as the hint could not come after env's message.
  */
-static void
-check_env_words(struct diag *d, const struct rs_plan *p)
+static int
+env_words_fail(const struct rs_plan *p, struct rs_failure *f)
 {
 	const struct shebang *sb;
 
-	if (p->run != RS_RUN_EXEC || p->depth == 0)
-		return;
-	sb = &p->level[p->depth - 1].sb;
-	if (env_words(sb))
-		hint_env_words(d, p->script, sb->interp, sb->arg, DIAG_HINT);
+	if (p->run != RS_RUN_EXEC || p->depth == 0 ||
+	    !env_words(sb = &p->level[p->depth - 1].sb))
+		return 0;
+	f->fault = RS_FAULT_ENV_WORDS;
+	f->err = ENOENT;
+	f->file = p->script;
+	f->interp = sb->interp;
+	f->env_script = f->env = NULL;
+	f->env_name = sb->arg;
+	return ENOENT;
 }
 
 /* What the binary adds before a plan is started, or why it is not. */
 static int
-review(void *ctx, struct rs_plan *p, struct rs_failure *f)
+review(void *ctx, struct rs_plan *p, const char *env, struct rs_failure *f)
 {
 	const struct options *o = ((struct ctx *)ctx)->o;
+	struct outcome *out = ((struct ctx *)ctx)->out;
+	int err;
 
 	if (p->bom)
 		hint_bom(o->diag, p->script, DIAG_WARNING);
@@ -102,9 +111,13 @@ review(void *ctx, struct rs_plan *p, struct rs_failure *f)
 		f->file = p->depth == 1 ? p->script
 		                        : p->level[p->depth - 2].sb.interp;
 		f->interp = p->file;
+		f->env_script = f->env = f->env_name = NULL;
 		return ELOOP;
 	}
-	check_env_words(o->diag, p);
+	if ((err = env_words_fail(p, f)) != 0)
+		return err;
+	free(out->env);
+	out->env = env != NULL ? strdup(env) : NULL;
 	/*
 	 * A dry run cannot ask the kernel what it makes of a file that is
 	 * neither ELF nor a script: it shows what ENOEXEC would bring.
@@ -189,5 +202,6 @@ outcome_free(struct outcome *out)
 		free(out->argv[i]);
 	free(out->argv);
 	free(out->file);
+	free(out->env);
 	free(out->strings);
 }

@@ -23,6 +23,7 @@ struct outcome {
 	int err;     /* 0: a dry run's command is in file and argv */
 	char *file;  /* the file it would exec */
 	char **argv; /* and the argv it would get */
+	char *env;   /* the env whose job found file, or NULL */
 	struct rs_failure f;
 	char *strings; /* what f's strings point into */
 };

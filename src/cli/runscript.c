@@ -5,11 +5,13 @@
  * main() reads the options, refuses to run set-id, then runs SCRIPT as
  * execvp(3) would (src/cli/attempt.c, over the core's src/core/run.c),
  * which returns only for a dry run, whose command it prints (-n,
- * src/cli/quote.c), or to report why SCRIPT could not run (src/cli/diag.c).
+ * src/cli/quote.c), or to report why SCRIPT could not run (hint.c,
+ * through diag.c).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +21,12 @@
 #include "attempt.h"
 #include "check.h"
 #include "diag.h"
+#include "hint.h"
 #include "quote.h"
 #include "tree.h"
+
+/* Long options without a letter, valued past any char getopt returns. */
+enum { OPT_TREE = UCHAR_MAX + 1, OPT_CHECK };
 
 static const char usage_text[] =
         "Usage: runscript [OPTION]... [--] SCRIPT [ARG]...\n"
@@ -34,8 +40,9 @@ static const char usage_text[] =
         "  -S, --split    Split each #! argument at spaces and tabs into several.\n"
         "      --tree     Run COMMAND so that every program it starts, and so on\n"
         "                 down the tree, runs its scripts this way too.\n"
-        "      --check    Run nothing: report what would make each FILE fail to\n"
-        "                 run, or run otherwise than meant, as FILE:LINE: messages.\n"
+        "      --check    Run nothing: report on standard output what would make\n"
+        "                 each FILE fail to run, or run otherwise than meant, as\n"
+        "                 FILE:LINE: lines.\n"
         "  -q, --quiet    With --check, report nothing: the exit status tells.\n"
         "  -h, --help     Display this help and exit.\n"
         "  -V, --version  Output version information and exit.\n"
@@ -43,7 +50,7 @@ static const char usage_text[] =
         "A SCRIPT without a slash is searched for in PATH, as execvp(3) does.\n"
         "Exit status: that of SCRIPT; 125 if runscript itself fails, 126 if SCRIPT\n"
         "or its interpreter cannot be run, 127 if either is not found. With\n"
-        "--check: 0 if every FILE is clean, 1 if one has an error.\n";
+        "--check: 0 if no FILE has an error (warnings aside), 1 if one has.\n";
 
 static const char version_text[] =
         "runscript " RS_VERSION "\n"
@@ -62,8 +69,9 @@ print_and_exit(const char *text)
 
 /*
  * getopt_long() leaves optopt at 0 for an unknown long option and at the
- * option's own letter for a known long option given an argument; any
- * other letter is an unknown short option.
+ * option's own value for a known long option given an argument; any
+ * other letter is an unknown short option. No short option takes an
+ * argument, so a known letter in optopt is a long option's.
  */
 static void
 bad_option(const char *arg)
@@ -72,7 +80,7 @@ bad_option(const char *arg)
 
 	if (optopt == 0)
 		exit(diag_usage("unrecognized option ", arg, strlen(arg), ""));
-	if (strchr("nSTCqhV", optopt) != NULL)
+	if (optopt > UCHAR_MAX || strchr("nSqhV", optopt) != NULL)
 		exit(diag_usage("option ", arg, strcspn(arg, "="),
 		                " doesn't allow an argument"));
 	exit(diag_usage("invalid option -- ", &c, 1, ""));
@@ -87,8 +95,8 @@ parse_options(int argc, char *argv[], struct options *o)
 	static const struct option longopts[] = {
 	        {"dry-run", no_argument, NULL, 'n'},
 	        {"split", no_argument, NULL, 'S'},
-	        {"tree", no_argument, NULL, 'T'},
-	        {"check", no_argument, NULL, 'C'},
+	        {"tree", no_argument, NULL, OPT_TREE},
+	        {"check", no_argument, NULL, OPT_CHECK},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, 'V'},
@@ -105,10 +113,10 @@ parse_options(int argc, char *argv[], struct options *o)
 		case 'S':
 			o->split = 1;
 			break;
-		case 'T':
+		case OPT_TREE:
 			o->tree = 1;
 			break;
-		case 'C':
+		case OPT_CHECK:
 			o->check = 1;
 			break;
 		case 'q':
@@ -130,8 +138,9 @@ parse_options(int argc, char *argv[], struct options *o)
 		exit(diag_usage("option ", "--check", 7,
 		                " runs nothing: it takes no -n or --tree"));
 	if (optind == argc)
-		exit(diag_usage(o->check ? "missing FILE operand"
-		                         : "missing SCRIPT operand",
+		exit(diag_usage(o->check  ? "missing FILE operand"
+		                : o->tree ? "missing COMMAND operand"
+		                          : "missing SCRIPT operand",
 		                NULL, 0, ""));
 	return optind;
 }
@@ -139,13 +148,9 @@ parse_options(int argc, char *argv[], struct options *o)
 int
 main(int argc, char *argv[])
 {
-	struct diag diag = {0, 0, 0};
+	struct diag diag;
 	struct options o = {&diag, 0, 0, 0, 0, 0};
-	struct outcome out = {0,
-	                      NULL,
-	                      NULL,
-	                      {RS_FAULT_EXEC, 0, NULL, NULL, NULL, NULL, NULL},
-	                      NULL};
+	struct outcome out = {0};
 	char **args = argv + parse_options(argc, argv, &o);
 	int err;
 
@@ -157,6 +162,7 @@ main(int argc, char *argv[])
 	if (getauxval(AT_SECURE) || getuid() != geteuid() ||
 	    getgid() != getegid())
 		return diag_setid();
+	diag_init(&diag, STDERR_FILENO, 0, 0);
 	if (o.check)
 		return check_files(args, o.quiet, o.split);
 	if (o.tree && (err = tree_preload()) != 0)
@@ -164,13 +170,15 @@ main(int argc, char *argv[])
 	run_command(args, &o, &out);
 	/* Only a dry run gets here with a command. */
 	if (out.err == 0) {
-		if ((err = print_plan(out.file, out.argv, o.tree)) != 0)
+		err = print_plan(out.file, out.argv, o.tree,
+		                 out.env != NULL ? out.env : "env");
+		if (err != 0)
 			err = diag_write_error(err);
-	} else if (out.f.env_name != NULL)
-		err = diag_env_failure(&diag, &out.f, out.f.env_script,
-		                       out.f.env, out.f.env_name);
+	} else if (out.f.env != NULL)
+		err = report_env_failure(&diag, &out.f, out.f.env_script,
+		                         out.f.env, out.f.env_name);
 	else
-		err = diag_failure(&diag, &out.f);
+		err = report_failure(&diag, &out.f);
 	outcome_free(&out);
 	return err;
 }

@@ -40,14 +40,16 @@ struct rs_plan {
 
 /* What failed, named for the message it gets. */
 enum rs_fault {
-	RS_FAULT_SCRIPT,   /* file, the script itself, cannot be run */
-	RS_FAULT_READ,     /* file's #! line cannot be read */
-	RS_FAULT_TOO_LONG, /* file's #! line is over SHEBANG_LINE_MAX */
-	RS_FAULT_INTERP,   /* file's #! line names interp, which cannot run */
-	RS_FAULT_LOOP,     /* file's interpreter chain is too deep */
-	RS_FAULT_EXEC,     /* the exec of file failed */
-	RS_FAULT_MISSING,  /* a PATH search for file found nothing */
-	RS_FAULT_SELF,     /* file's #! line names runscript itself */
+	RS_FAULT_SCRIPT,    /* file, the script itself, cannot be run */
+	RS_FAULT_READ,      /* file's #! line cannot be read */
+	RS_FAULT_TOO_LONG,  /* file's #! line is over SHEBANG_LINE_MAX */
+	RS_FAULT_INTERP,    /* file's #! line names interp, which cannot run */
+	RS_FAULT_LOOP,      /* file's interpreter chain is too deep */
+	RS_FAULT_EXEC,      /* the exec of file failed */
+	RS_FAULT_MISSING,   /* a PATH search for file found nothing */
+	RS_FAULT_SELF,      /* file's #! line names runscript itself */
+	RS_FAULT_ENV_WORDS, /* file's #! line gives env, interp, one argument
+	                       with blanks, env_name, that names no command */
 };
 
 struct rs_failure {

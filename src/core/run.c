@@ -40,6 +40,7 @@ struct run {
 	struct rs_arena *a;
 	char *const *envp;
 	int started; /* a start has been made */
+	int final;   /* what failed ends the search: a spawn, a refusal */
 	const char *name;
 	char *const *args;
 	int search;
@@ -139,6 +140,7 @@ start(struct run *r, const char *file, char *const argv[], const char *script)
 	int spawn = (r->c->flags & RS_SPAWN) != 0, err;
 
 	r->started = 1;
+	r->final = spawn;
 	if (script != NULL && !spawn)
 		rs_log(r->c->log, line);
 	err = start_busy(r, file, argv);
@@ -234,8 +236,12 @@ try_file(struct run *r, const char *file, struct rs_plan *p,
 		return RS_ENVJOB;
 	if (spawn_declines && (p->depth == 0 || p->run == RS_RUN_SHELL))
 		return RS_DECLINE;
-	if (c->review != NULL && (err = c->review(c->ctx, p, f)) != 0)
+	if (c->review != NULL &&
+	    (err = c->review(c->ctx, p, r->envs > 0 ? r->env_file : NULL, f)) !=
+	            0) {
+		r->final = 1;
 		return err;
+	}
 	return start_plan(r, p, f);
 }
 
@@ -276,8 +282,7 @@ search(struct run *r, struct rs_plan *p, struct rs_failure *f)
 		err = try_file(r, buf, p, f);
 		if (err <= 0)
 			return err;
-		if (!rs_path_goes_on(err) ||
-		    (r->started && (r->c->flags & RS_SPAWN))) {
+		if (!rs_path_goes_on(err) || r->final) {
 			keep(r, f);
 			return err;
 		}
@@ -341,9 +346,10 @@ static int
 run_in(const struct rs_call *c, struct rs_arena *a, const char *file,
        char *const argv[], char *const envp[])
 {
-	struct run r = {
-	        c,       a, envp, 0,    file, argv, (c->flags & RS_SEARCH) != 0,
-	        c->path, 0, NULL, NULL, NULL, NULL};
+	struct run r = {c,       a,    envp, 0,
+	                0,       file, argv, (c->flags & RS_SEARCH) != 0,
+	                c->path, 0,    NULL, NULL,
+	                NULL,    NULL};
 	struct rs_plan p;
 	struct rs_failure f;
 	int err;

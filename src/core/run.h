@@ -53,10 +53,12 @@ struct rs_call {
 	const char *log;  /* the file to log to (log.h), or NULL */
 	/*
 	 * The binary's own, or NULL. review() sees each plan before it is
-	 * started, and returns 0, or an errno with f set to refuse it.
-	 * keep() is given the failure to report, each time that changes.
+	 * started, with the path of the env whose job it is or NULL, and
+	 * returns 0, or an errno with f set to refuse it, which ends the
+	 * run. keep() is given the failure to report, each time it changes.
 	 */
-	int (*review)(void *ctx, struct rs_plan *p, struct rs_failure *f);
+	int (*review)(void *ctx, struct rs_plan *p, const char *env,
+	              struct rs_failure *f);
 	void (*keep)(void *ctx, const struct rs_failure *f);
 	void *ctx;
 };
