@@ -265,6 +265,15 @@ lib_as_given() {
 	lib_as_given ./p -o ./x A -- ./x A
 }
 
+@test "a #! line of exactly 8191 bytes without a newline at the end of the file: the library passes its whole argument" {
+	local arg
+	arg=$(long_arg 8185)
+	printf '#!./p %s' "$arg" >x
+	chmod 755 x
+	[ "$(wc -c <x)" = 8191 ]
+	lib_as_given ./p "$arg" ./x A -- ./x A
+}
+
 @test "a #! line over 8191 bytes, with or without a newline: left to the kernel, as libc" {
 	printf '#!./p %s\n%b' "$(long_arg 9993)" "$SH_BODY" >x
 	chmod 755 x

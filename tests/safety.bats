@@ -115,7 +115,8 @@ field() {
 # --- 2. a small, bounded stack --------------------------------------------
 
 # mkstackcases: the fixtures the stack tests run: a plain #!/bin/sh script,
-# a chain, a #!/usr/bin/env script, a script found by a PATH search, and
+# a chain, a #!/usr/bin/env script, a script found by a PATH search, an env
+# script found by one, an env script whose command is an env script, and
 # PATH for them (missing and empty directories first).
 mkstackcases() {
 	mkdir -p bin d1 d2
@@ -124,6 +125,8 @@ mkstackcases() {
 	cp p bin/envp
 	mkscript e '#!/usr/bin/env envp\n'
 	mkscript bin/searched '#!/bin/sh\nexec ./p searched "$@"\n'
+	mkscript bin/envsearched '#!/usr/bin/env envp\n'
+	mkscript bin/envnested '#!/usr/bin/env envsearched\n'
 	STACK_PATH=$PWD/d1:$PWD/d2:/nonexistent:$PWD/bin:/usr/bin:/bin
 }
 
@@ -133,11 +136,11 @@ mkstackcases() {
 on_small_stack() {
 	mkstackcases
 	local f bad=0
-	for f in ./s ./c3 ./e searched; do
+	for f in ./s ./c3 ./e searched envsearched envnested; do
 		echo "=== $f"
 		each "$ALL" -p "$STACK_PATH" "$1" "$2" "$f" A 'B C' || bad=1
 	done
-	oracle_has execvp 'argv[1]: searched'
+	oracle_has execvp "argv[1]: $PWD/bin/envsearched"
 	oracle_has posix_spawnp 'status=exit 0'
 	[ "$bad" = 0 ]
 }
@@ -453,14 +456,17 @@ need_misc_register() {
 	[ "$size" -gt 1024 ]
 	printf '%s\nnot a script\n' "$magic" >m
 	chmod 755 m
+	local bad=0
 	kernel_run env -- ./m a
 	want_status 0
 	want_output_has "argv[0]: $d/p"
+	echo "=== the binary"
 	capture "$RUNSCRIPT" ./m a
-	like_kernel
-	want_stderr ''
-	each "$ALL" ./m a
+	like_kernel || bad=1
+	echo "=== the library"
+	each "$ALL" ./m a || bad=1
 	oracle_has execvp "argv[0]: $d/p"
+	[ "$bad" = 0 ]
 }
 
 # --- the retry's length -----------------------------------------------------
@@ -472,7 +478,8 @@ busy_for() {
 	(
 		exec 8>>"$2"
 		: >holding
-		sleep "$1"
+		# The holder itself, so that killing $BG releases the file.
+		exec sleep "$1"
 	) &
 	BG=$!
 	while [ ! -e holding ]; do sleep 0.01; done
