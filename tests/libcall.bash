@@ -5,7 +5,8 @@
 #   launch_run PRELOAD METHOD ARG...  tests/bin/launch METHOD ARG..., with
 #                 LD_PRELOAD=PRELOAD unless PRELOAD is empty: a capture.
 #   same_with_lib METHOD ARG...  the run without the library (the oracle)
-#                 and the run with it print and exit the same.
+#                 and the run with it print and exit the same; the command
+#                 in BEFORE_RUN, if any, runs before each.
 #   each METHODS ARG...  same_with_lib for each of METHODS.
 #   oracle_has METHOD TEXT  the oracle's last run of METHOD printed TEXT:
 #                 the fixture reaches the case its test is named after.
@@ -45,12 +46,17 @@ launch_run() {
 # same_with_lib METHOD ARG...: launch METHOD ARG... without the library and
 # with it; both must print and exit the same. The oracle's run is kept in
 # ORACLE[METHOD] ("status N" and its stdout).
+# BEFORE_RUN, when set, is a command run before each of the two runs (to
+# remove what the first run created).
 declare -gA ORACLE
+BEFORE_RUN=
 same_with_lib() {
 	local ostatus oout oerr
+	$BEFORE_RUN
 	launch_run '' "$@"
 	ostatus=$status oout=$output oerr=$stderr
 	ORACLE[$1]="status $ostatus"$'\n'"$oout"
+	$BEFORE_RUN
 	launch_run "$LIB" "$@"
 	if [ "$status" != "$ostatus" ] || [ "$output" != "$oout" ] ||
 		[ "$stderr" != "$oerr" ]; then
