@@ -281,6 +281,7 @@ path_layout(struct gen *g)
 {
 	static const char *const dirs[] = {"d0", "d1", "d2"};
 	char path[512] = "";
+	size_t used = 0;
 	int n = 1 + pick(g, 3);
 
 	if (pick(g, 8) == 0) {
@@ -309,9 +310,8 @@ path_layout(struct gen *g)
 		} else {
 			elt = "/usr/bin";
 		}
-		if (i > 0)
-			strcat(path, ":");
-		strcat(path, elt);
+		used += (size_t)snprintf(path + used, sizeof path - used,
+		                         "%s%s", i > 0 ? ":" : "", elt);
 	}
 	word(g, "-p");
 	word(g, "%s", path);

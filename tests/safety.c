@@ -90,16 +90,19 @@ vmsize(void)
 static int
 vfork_loop(long n, char *argv[])
 {
-	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	long first = 0, failures = 0;
+	int out = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
+	long first = 0, last, failures = 0;
 
-	if (null < 0)
-		die("cannot open /dev/null");
+	/* The children print; the vfork child may only execve or _exit. */
+	fflush(stdout);
+	if (out < 0 || null < 0 || dup2(null, STDOUT_FILENO) < 0)
+		die("cannot send the children's output to /dev/null");
 	for (long i = 0; i < n; i++) {
-		pid_t pid = vfork();
+		/* The call under test: vfork, as CPython's subprocess. */
+		pid_t pid =
+		        vfork(); // NOLINT(clang-analyzer-security.insecureAPI.vfork)
 
 		if (pid == 0) {
-			dup2(null, STDOUT_FILENO);
 			execve(argv[0], argv, environ);
 			_exit(EXIT_EXEC_FAILED);
 		}
@@ -110,8 +113,10 @@ vfork_loop(long n, char *argv[])
 		if (i + 1 == WARM_UP)
 			first = vmsize();
 	}
-	printf("vmsize-first=%ld vmsize-last=%ld failures=%ld\n", first,
-	       vmsize(), failures);
+	last = vmsize();
+	dup2(out, STDOUT_FILENO);
+	printf("vmsize-first=%ld vmsize-last=%ld failures=%ld\n", first, last,
+	       failures);
 	return 0;
 }
 
