@@ -9,7 +9,7 @@ load helper
 load libcall
 
 GEN=$ROOT/tests/bin/libcall-gen
-CASES=${LIBDIFF_CASES:-2000}
+CASES=${LIBDIFF_CASES:-1500}
 SEED=${LIBDIFF_SEED:-1}
 
 setup() {
