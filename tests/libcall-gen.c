@@ -480,10 +480,24 @@ fresh_case(const char *top)
 		die("cannot make %s/case: %s", top, strerror(errno));
 }
 
+/* A wait status in words, into BUF. */
+static const char *
+status_words(int status, char *buf, size_t size)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, size, "signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, size, "exit %d", WEXITSTATUS(status));
+	return buf;
+}
+
 static void
 print_run(const char *label, const struct run *r)
 {
-	printf("--- %s: status %d\n%s", label, r->status, r->out);
+	char st[32];
+
+	printf("--- %s: %s\n%s", label, status_words(r->status, st, sizeof st),
+	       r->out);
 }
 
 /* The first line where A and B differ, for the one-line report. */
@@ -492,15 +506,17 @@ first_difference(const struct run *a, const struct run *b, char *buf,
                  size_t size)
 {
 	size_t i = 0, start;
+	char sa[32], sb[32];
 
 	while (a->out[i] != '\0' && a->out[i] == b->out[i])
 		i++;
 	for (start = i; start > 0 && a->out[start - 1] != '\n'; start--)
 		;
-	snprintf(buf, size,
-	         "libc: \"%.*s\" (status %d); library: \"%.*s\" (status %d)",
-	         (int)strcspn(a->out + start, "\n"), a->out + start, a->status,
-	         (int)strcspn(b->out + start, "\n"), b->out + start, b->status);
+	snprintf(buf, size, "libc: \"%.*s\" (%s); library: \"%.*s\" (%s)",
+	         (int)strcspn(a->out + start, "\n"), a->out + start,
+	         status_words(a->status, sa, sizeof sa),
+	         (int)strcspn(b->out + start, "\n"), b->out + start,
+	         status_words(b->status, sb, sizeof sb));
 }
 
 /* Whether libc alone crashed (launch, or the child it reports). */
