@@ -83,7 +83,8 @@ librunscript.so: $(LIB_SRC) $(LIB_HDR) src/preload/x86_64.map Makefile build/fla
 # and the bench programs take their clock and timed starts from
 # tests/timing.h.
 TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
-              tests/bin/race-sys tests/bin/launch
+              tests/bin/race-sys tests/bin/launch tests/bin/safety \
+              tests/bin/libcall-gen
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor bench/bin/tree-cost
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
 
@@ -121,6 +122,16 @@ tests/bin/race: tests/race.c tests/timing.h build/flags
 tests/bin/launch: tests/launch.c build/flags
 	@mkdir -p tests/bin
 	$(SYS_PROG) tests/launch.c
+# The calls of the library's safety tests that launch cannot make alone
+# (vfork loops, dlopen beside a spawning signal handler, old symbol
+# versions, the E2BIG boundary), and the library's differential generator:
+# both dynamically linked, against the system's libc, like launch.
+tests/bin/safety: tests/safety.c build/flags
+	@mkdir -p tests/bin
+	$(SYS_PROG) tests/safety.c -ldl
+tests/bin/libcall-gen: tests/libcall-gen.c build/flags
+	@mkdir -p tests/bin
+	$(SYS_PROG) tests/libcall-gen.c
 # The race harness against the system's libc, for runscript --tree.
 tests/bin/race-sys: tests/race.c tests/timing.h build/flags
 	@mkdir -p tests/bin
@@ -219,7 +230,8 @@ check-sanitize: $(SAN_PROGS) librunscript.so $(TEST_PROGS)
 # .clang-format; every shell file, and the man page, lint clean.
 # shellcheck's notes (info, style) flag bats' test subshells and the
 # tests' deliberate literal '$(...)' arguments, so warnings and errors fail.
-SH_FILES = tests/run-bats tests/valgrind.sh tests/tidy.sh tests/layers.sh tests/stack.sh tests/helper.bash tests/*.bats \
+SH_FILES = tests/run-bats tests/valgrind.sh tests/tidy.sh tests/layers.sh tests/stack.sh \
+           tests/helper.bash tests/libcall.bash tests/*.bats \
            bench/bench.sh fuzz/run.sh examples/demo.sh .ci/run
 C_FILES  = src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c fuzz/*.c
 
