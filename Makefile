@@ -1,5 +1,8 @@
 # runscript — POSIX make. CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, MANPREFIX
-# and DESTDIR given on the command line win over these defaults.
+# and DESTDIR given on the command line win over these defaults. CFLAGS,
+# CPPFLAGS and LDFLAGS are taken from the environment too, as packagers'
+# tools (Debian's dpkg-buildflags) export them; the command line wins over
+# the environment.
 .POSIX:
 
 PREFIX    = /usr/local
@@ -15,7 +18,11 @@ VERSION != cat VERSION
 # spends most of runscript's time loading itself. A compiler named on the
 # command line (make CC=gcc) builds an ordinary dynamically linked program.
 CC     != command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo cc
-CFLAGS  = -O2 -g
+# An exported CFLAGS replaces this default. Not with ?=, which GNU make
+# skips in .POSIX mode, where it defines CFLAGS = -O1 itself; the shell
+# sees the environment. CPPFLAGS and LDFLAGS have no default, so the
+# environment's are used as they are.
+CFLAGS != printf '%s\n' "$${CFLAGS--O2 -g}"
 STATIC != [ "$(CC)" = musl-gcc ] && echo -static || true
 
 # The project's own flags, always on. Warnings become errors only where
@@ -64,17 +71,24 @@ SYS_PROG = $(SYS_CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
 LIB_SRC  = $(PRELOAD_SRC) $(CORE_SRC)
 LIB_HDR  = $(PRELOAD_HDR) $(CORE_HDR)
 LIB_FLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -shared -Wl,-z,noseparate-code \
-            -Wl,-z,now -Wl,-z,relro
+            -Wl,-z,now -Wl,-z,relro $(LIB_MAP)
+# glibc on x86-64 has two versions of posix_spawn, which the library keeps
+# apart (src/preload/preload.c); elsewhere its symbols carry no version.
+LIB_MAP != case `$(SYS_CC) -dumpmachine` in x86_64-*linux-gnu) \
+            echo -Wl,--version-script=src/preload/x86_64.map;; esac
 
-librunscript.so: $(LIB_SRC) $(LIB_HDR) Makefile build/flags
+librunscript.so: $(LIB_SRC) $(LIB_HDR) src/preload/x86_64.map Makefile build/flags
 	$(SYS_CC) $(RS_CPPFLAGS) $(LIB_INC) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) \
 	    $(LIB_FLAGS) $(LDFLAGS) -o $@ $(LIB_SRC)
 
 # Helpers the tests build: an argv-printing interpreter, a generator of #!
 # lines for the differential test, the race harness. They and the bench
-# programs are built the same way, each from one file.
+# programs are built the same way, each from one file; the race harness
+# and the bench programs take their clock and timed starts from
+# tests/timing.h.
 TEST_PROGS  = tests/bin/argv tests/bin/shebang-gen tests/bin/race \
-              tests/bin/race-sys tests/bin/launch tests/bin/int80
+              tests/bin/race-sys tests/bin/launch tests/bin/safety \
+              tests/bin/libcall-gen tests/bin/int80
 BENCH_PROGS = bench/bin/exec-cost bench/bin/floor bench/bin/tree-cost \
               bench/bin/supervise-cost
 PROG        = $(COMPILE) $(STATIC) $(LDFLAGS) -pthread -o $@
@@ -116,7 +130,7 @@ tests/bin/argv: tests/argv.c build/flags
 tests/bin/shebang-gen: tests/shebang-gen.c build/flags
 	@mkdir -p tests/bin
 	$(PROG) tests/shebang-gen.c
-tests/bin/race: tests/race.c build/flags
+tests/bin/race: tests/race.c tests/timing.h build/flags
 	@mkdir -p tests/bin
 	$(PROG) tests/race.c
 # An exec through int 0x80, static so that its memory is below 4 GiB.
@@ -128,11 +142,21 @@ tests/bin/int80: tests/int80.c build/flags
 tests/bin/launch: tests/launch.c build/flags
 	@mkdir -p tests/bin
 	$(SYS_PROG) tests/launch.c
+# The calls of the library's safety tests that launch cannot make alone
+# (vfork loops, dlopen beside a spawning signal handler, old symbol
+# versions, the E2BIG boundary), and the library's differential generator:
+# both dynamically linked, against the system's libc, like launch.
+tests/bin/safety: tests/safety.c build/flags
+	@mkdir -p tests/bin
+	$(SYS_PROG) tests/safety.c -ldl
+tests/bin/libcall-gen: tests/libcall-gen.c build/flags
+	@mkdir -p tests/bin
+	$(SYS_PROG) tests/libcall-gen.c
 # The race harness against the system's libc, for runscript --tree.
-tests/bin/race-sys: tests/race.c build/flags
+tests/bin/race-sys: tests/race.c tests/timing.h build/flags
 	@mkdir -p tests/bin
 	$(SYS_PROG) tests/race.c
-bench/bin/exec-cost: bench/exec-cost.c build/flags
+bench/bin/exec-cost: bench/exec-cost.c tests/timing.h build/flags
 	@mkdir -p bench/bin
 	$(PROG) bench/exec-cost.c
 bench/bin/floor: bench/floor.c build/flags
@@ -143,7 +167,7 @@ bench/bin/supervise-cost: bench/supervise-cost.c build/flags
 	$(PROG) bench/supervise-cost.c
 # Spawns with and without librunscript.so preloaded: it must be dynamically
 # linked against the system's libc, as a static program ignores LD_PRELOAD.
-bench/bin/tree-cost: bench/tree-cost.c build/flags
+bench/bin/tree-cost: bench/tree-cost.c tests/timing.h build/flags
 	@mkdir -p bench/bin
 	$(SYS_PROG) bench/tree-cost.c
 
@@ -151,6 +175,22 @@ bench/bin/tree-cost: bench/tree-cost.c build/flags
 TESTS = tests
 test: runscript librunscript.so $(TEST_PROGS)
 	sh tests/run-bats $(TESTS)
+
+# The race and differential tests at length: STRESS_LAUNCHES launches per
+# run under each load (a time limit of STRESS_SECONDS a run), STRESS_LINES
+# generated #! lines, and STRESS_CASES generated library calls where
+# tests/libdiff.bats exists. The same test files as make test, only longer.
+STRESS_LAUNCHES = 50000
+STRESS_SECONDS  = 3600
+STRESS_LINES    = 4000
+STRESS_CASES    = 20000
+stress: runscript librunscript.so $(TEST_PROGS)
+	RACE_LAUNCHES=$(STRESS_LAUNCHES) RACE_SECONDS=$(STRESS_SECONDS) \
+	TREE_LAUNCHES=$(STRESS_LAUNCHES) TREE_SECONDS=$(STRESS_SECONDS) \
+	DIFF_COUNT=$(STRESS_LINES) LIBDIFF_CASES=$(STRESS_CASES) \
+	    sh tests/run-bats tests/race.bats tests/tree.bats \
+	    tests/differential.bats \
+	    `[ -f tests/libdiff.bats ] && echo tests/libdiff.bats`
 
 # Benchmarks: tables of ratios, to direct exec and with/without the --tree
 # library, each measured side by side in one run.
@@ -213,9 +253,10 @@ check-sanitize: $(SAN_PROGS) librunscript.so $(TEST_PROGS)
 # .clang-format; every shell file, and the man page, lint clean.
 # shellcheck's notes (info, style) flag bats' test subshells and the
 # tests' deliberate literal '$(...)' arguments, so warnings and errors fail.
-SH_FILES = tests/run-bats tests/valgrind.sh tests/tidy.sh tests/layers.sh tests/helper.bash tests/*.bats \
+SH_FILES = tests/run-bats tests/valgrind.sh tests/tidy.sh tests/layers.sh tests/stack.sh \
+           tests/helper.bash tests/libcall.bash tests/*.bats \
            bench/bench.sh fuzz/run.sh examples/demo.sh .ci/run
-C_FILES  = src/*/*.c src/*/*.h tests/*.c bench/*.c fuzz/*.c
+C_FILES  = src/*/*.c src/*/*.h tests/*.c tests/*.h bench/*.c fuzz/*.c
 
 # clang-tidy, without its count of the warnings it was told to ignore.
 TIDY = sh tests/tidy.sh
@@ -225,6 +266,8 @@ lint: runscript.1
 	    --error-exitcode=1 --inline-suppr --quiet $(RS_CPPFLAGS) \
 	    $(CLI_INC) src bench fuzz tests
 	sh tests/layers.sh
+	sh tests/stack.sh $(SYS_CC) $(RS_CPPFLAGS) $(LIB_INC) $(RS_CFLAGS) \
+	    $(CFLAGS) -D_GNU_SOURCE -fPIC -- $(LIB_SRC)
 	@$(TIDY) $(SRC) -- $(RS_CPPFLAGS) $(CLI_INC)
 	@$(TIDY) $(PRELOAD_SRC) -- $(RS_CPPFLAGS) $(LIB_INC) -D_GNU_SOURCE
 	@$(TIDY) fuzz/fuzz-shebang.c -- $(RS_CPPFLAGS)

@@ -12,13 +12,14 @@
  * all of its work but the exec.
  */
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../tests/timing.h"
 
 #define NMETHODS   5
 #define MAX_ROUNDS 100
@@ -32,49 +33,18 @@ struct method {
 	double ratio[MAX_ROUNDS]; /* to direct exec, each round */
 };
 
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* Microseconds per run of argv, over n runs; exits if a run fails. */
 static double
 time_runs(char *const argv[], int n)
 {
-	double start = now();
+	double us = time_starts(START_SPAWN, argv, environ, n);
 
-	for (int i = 0; i < n; i++) {
-		pid_t pid;
-		int status;
-
-		if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) !=
-		            0 ||
-		    waitpid(pid, &status, 0) == -1 || status != 0) {
-			fprintf(stderr, "exec-cost: %s %s failed\n", argv[0],
-			        argv[1] != NULL ? argv[1] : "");
-			exit(1);
-		}
+	if (us < 0) {
+		fprintf(stderr, "exec-cost: %s %s failed\n", argv[0],
+		        argv[1] != NULL ? argv[1] : "");
+		exit(1);
 	}
-	return (now() - start) / n * 1e6;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return us;
 }
 
 /*

@@ -28,8 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "../tests/timing.h"
 
 #define NCASES     4
 #define MAX_ROUNDS 10000
@@ -45,15 +46,6 @@ struct tcase {
 	double *us[2];            /* time per start, each round */
 	double *ratio;            /* with/without, each round */
 };
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* Whether this process has the library mapped (so was started with it). */
 static int
@@ -91,30 +83,15 @@ spawner(const char *how, char *file)
 	    (in = fdopen(3, "r")) == NULL || (out = fdopen(4, "w")) == NULL)
 		return 1;
 	while (fscanf(in, "%d", &n) == 1 && n > 0) {
-		double start = now();
+		double us = time_starts(use_fork ? START_FORK : START_SPAWN,
+		                        argv, environ, n);
 
-		for (int i = 0; i < n; i++) {
-			pid_t pid;
-			int status, err = 0;
-
-			if (use_fork) {
-				if ((pid = fork()) == 0) {
-					execve(file, argv, environ);
-					_exit(127);
-				}
-				err = pid == -1;
-			} else {
-				err = posix_spawn(&pid, file, NULL, NULL, argv,
-				                  environ) != 0;
-			}
-			if (err || waitpid(pid, &status, 0) == -1 ||
-			    status != 0) {
-				fprintf(stderr, "tree-cost: %s of %s failed\n",
-				        how, file);
-				return 1;
-			}
+		if (us < 0) {
+			fprintf(stderr, "tree-cost: %s of %s failed\n", how,
+			        file);
+			return 1;
 		}
-		fprintf(out, "%f %d\n", (now() - start) / n * 1e6, loaded);
+		fprintf(out, "%f %d\n", us, loaded);
 		if (fflush(out) != 0)
 			return 1;
 	}
@@ -216,22 +193,6 @@ child_loads(char **env)
 
 	return posix_spawn(&pid, argv[0], NULL, NULL, argv, env) == 0 &&
 	       waitpid(pid, &status, 0) != -1 && status == 0;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The median of v's n values, which it sorts. */
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int

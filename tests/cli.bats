@@ -117,6 +117,89 @@ mktoucher() {
 	[ -e ran ]
 }
 
+# pastes_back_in_sh ARGS...: as pastes_back, with the line run by sh, the
+# POSIX shell (dash on Debian), rather than bash.
+pastes_back_in_sh() {
+	local line
+	kernel_run env -- "$@"
+	want_status 0
+	line=$("$RUNSCRIPT" -n "$@")
+	capture sh -c "$line"
+	like_kernel
+}
+
+@test "-n of a #!/usr/bin/env NAME script, NAME a program: env NAME, argv[0] NAME as the run gives it" {
+	mkdir bin
+	cp p bin/myprog
+	mkscript x '#!/usr/bin/env myprog\n'
+	capture env PATH="$PWD/bin:$PATH" "$RUNSCRIPT" -n ./x a 'b c'
+	want_status 0
+	want_output "/usr/bin/env myprog ./x a 'b c'"
+	PATH=$PWD/bin:$PATH pastes_back ./x a 'b c' $'d\ne' "it's"
+	want_output_has "argv[0]: myprog"
+	# dash, Debian's sh, has no $'...' yet: no control bytes for it.
+	PATH=$PWD/bin:$PATH pastes_back_in_sh ./x a 'b c' "it's" '$HOME'
+	want_output_has "argv[0]: myprog"
+}
+
+@test "-n of a #!/usr/bin/env NAME script, NAME a script: its chain, which pastes back as it is" {
+	mkdir bin
+	mkscript bin/mycmd "#!$PWD/p -o\n"
+	mkscript x '#!/usr/bin/env mycmd\n'
+	capture env PATH="$PWD/bin:$PATH" "$RUNSCRIPT" -n ./x a
+	want_status 0
+	want_output "$PWD/p -o $PWD/bin/mycmd ./x a"
+	PATH=$PWD/bin:$PATH pastes_back ./x a
+	PATH=$PWD/bin:$PATH pastes_back_in_sh ./x a
+}
+
+@test "-n -S of a #!/usr/bin/env NAME -u script pastes back as the run of -S" {
+	mkdir bin
+	cp p bin/myprog
+	mkscript x '#!/usr/bin/env myprog -u\n'
+	kernel_run env -- PATH="$PWD/bin:$PATH" "$RUNSCRIPT" -S ./x a
+	want_status 0
+	line=$(PATH=$PWD/bin:$PATH "$RUNSCRIPT" -n -S ./x a)
+	[ "$line" = "/usr/bin/env myprog -u ./x a" ]
+	PATH=$PWD/bin:$PATH capture eval "$line"
+	like_kernel
+	want_output_has "argv[0]: myprog"
+}
+
+@test "-n of a program found on PATH: env NAME, argv[0] NAME as execvp gives it" {
+	mkdir bin
+	cp p bin/myprog
+	capture env PATH="$PWD/bin:$PATH" "$RUNSCRIPT" -n myprog a
+	want_status 0
+	want_output "env myprog a"
+	PATH=$PWD/bin:$PATH pastes_back myprog a 'b c'
+	want_output_has "argv[0]: myprog"
+	PATH=$PWD/bin:$PATH pastes_back_in_sh myprog a
+}
+
+@test "-n of a program on PATH whose name starts with a hyphen: env -- NAME" {
+	mkdir bin
+	cp p bin/-prog
+	capture env PATH="$PWD/bin:$PATH" "$RUNSCRIPT" -n -- -prog a
+	want_status 0
+	want_output "env -- -prog a"
+	line=$output
+	kernel_run env -- PATH="$PWD/bin:$PATH" -prog a
+	want_status 0
+	PATH=$PWD/bin:$PATH capture eval "$line"
+	like_kernel
+	want_output_has "argv[0]: -prog"
+}
+
+@test "-n that cannot be written: 125, runscript's write error" {
+	[ -w /dev/full ] || skip "no /dev/full here"
+	mktoucher x
+	capture sh -c '"$1" -n ./x >/dev/full' sh "$RUNSCRIPT"
+	want_status 125
+	want_stderr "runscript: write error: No space left on device"
+	[ ! -e ran ]
+}
+
 # dry_run_fails_as_real [NAME=VALUE]... SCRIPT...: -n prints nothing and
 # fails with the same status and stderr as the real run, which fails; both
 # run in the environment changed by NAME=VALUE.
@@ -310,6 +393,31 @@ There is NO WARRANTY, to the extent permitted by law."
 @test "no SCRIPT after options and --: 125, 'missing SCRIPT operand'" {
 	capture "$RUNSCRIPT" -n -S --
 	usage_error "runscript: missing SCRIPT operand"
+}
+
+@test "-T and -C are not options: 125, 'invalid option'" {
+	mktoucher x
+	capture "$RUNSCRIPT" -T x
+	usage_error "runscript: invalid option -- 'T'"
+	capture "$RUNSCRIPT" -C x
+	usage_error "runscript: invalid option -- 'C'"
+	capture "$RUNSCRIPT" -nT ./x
+	usage_error "runscript: invalid option -- 'T'"
+	[ ! -e ran ]
+}
+
+@test "--tree=x and --check=x: 125, \"doesn't allow an argument\"" {
+	capture "$RUNSCRIPT" --tree=x ./p
+	usage_error "runscript: option '--tree' doesn't allow an argument"
+	capture "$RUNSCRIPT" --check=x ./p
+	usage_error "runscript: option '--check' doesn't allow an argument"
+}
+
+@test "--tree without COMMAND: 125, 'missing COMMAND operand'" {
+	capture "$RUNSCRIPT" --tree
+	usage_error "runscript: missing COMMAND operand"
+	capture "$RUNSCRIPT" --tree -n --
+	usage_error "runscript: missing COMMAND operand"
 }
 
 @test "--help=x: 125, \"option '--help' doesn't allow an argument\"" {

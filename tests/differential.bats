@@ -4,7 +4,8 @@
 # each run directly (the kernel decides) and through runscript, with an
 # empty argument and one with spaces. Every line fits the kernel's 256-byte
 # buffer, so the two must agree on all of them. RUNSCRIPT_SEED=N replays
-# another set; the seed is printed.
+# another set; the seed is printed. DIFF_COUNT (400; at most 10000) sets
+# how many lines: make stress runs more.
 #
 # The runs are many and process creation is slow on small machines, so
 # setup_file makes them once, in one worker per core, and writes a report of
@@ -13,7 +14,7 @@
 load helper
 
 GEN=$ROOT/tests/bin/shebang-gen
-COUNT=400
+COUNT=${DIFF_COUNT:-400}
 SEED=${RUNSCRIPT_SEED:-20240601}
 WORKERS=$(nproc 2>/dev/null || echo 2)
 
@@ -115,7 +116,7 @@ report() {
 	return 1
 }
 
-@test "400 generated #! lines: runscript prints and exits as the direct run does" {
+@test "$COUNT generated #! lines: runscript prints and exits as the direct run does" {
 	local want
 	# Every worker ran to its end and every fixture was run.
 	[ "$(cat "$DIFF_DIR"/outcomes.* | grep -cx finished)" = "$WORKERS" ]
@@ -130,7 +131,7 @@ report() {
 	done
 }
 
-@test "400 generated #! lines: -n prints a command bash runs with the same argv, or fails as the run does" {
+@test "$COUNT generated #! lines: -n prints a command bash runs with the same argv, or fails as the run does" {
 	report dryrun
 	# Enough of the runs succeeded for the pasted commands to be tested.
 	[ "$(cat "$DIFF_DIR"/outcomes.* | grep -cx ran)" -ge 50 ]

@@ -11,7 +11,7 @@ load helper
 # Tests that mount, hold fd 9 or start a background process undo it here,
 # also when they fail.
 teardown() {
-	umount_noexec
+	umount_mnt
 	exec 9>&- || true
 	if [ -n "${BG:-}" ]; then
 		kill "$BG" 2>/dev/null || true
@@ -151,6 +151,30 @@ teardown() {
 	want_status 126
 	want_stderr "runscript: ./mnt/x: Permission denied
 runscript: ./mnt/x: hint: its file system is mounted noexec"
+}
+
+@test "non-executable script on a read-only mount: 126, a hint without chmod +x, which would fail" {
+	readonly_mnt x 644 '#!/bin/sh\n'
+	capture chmod +x mnt/x
+	want_failure
+	same_as_kernel ./mnt/x a
+	want_status 126
+	want_stderr "runscript: ./mnt/x: Permission denied
+runscript: ./mnt/x: hint: it is not executable, and chmod cannot make it so on a read-only file system"
+}
+
+@test "non-executable script someone else owns: 126, a hint without chmod +x, which would fail" {
+	[ "$(id -u)" -eq 0 ] || skip "not root: cannot run a root-owned script as another user"
+	open_for_nobody
+	mkfile x 644 '#!./p\n'
+	capture unprivileged chmod +x x
+	want_failure
+	kernel_run unprivileged env -- ./x
+	capture unprivileged "$RUNSCRIPT" ./x
+	like_kernel
+	want_status 126
+	want_stderr "runscript: ./x: Permission denied
+runscript: ./x: hint: it is not executable, and only its owner can make it so"
 }
 
 @test "non-executable interpreter on a noexec mount: the noexec hint names it, not chmod +x" {

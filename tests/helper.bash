@@ -33,6 +33,10 @@
 #   Users        unprivileged CMD... runs CMD as nobody when root;
 #                open_for_nobody makes the test directory and $RUNSCRIPT
 #                reachable by nobody.
+#   Mounts       noexec_mnt and readonly_mnt mount a tmpfs on ./mnt, which
+#                umount_mnt (a file's teardown) takes away.
+#   Writes       whole_line_writes FD CMD... runs CMD under strace: each
+#                line it writes on FD goes out in one write(2) of its own.
 
 bats_require_minimum_version 1.7.0
 
@@ -327,7 +331,7 @@ open_for_nobody() {
 # --- mounts ---------------------------------------------------------------------
 
 # noexec_mnt: a tmpfs mounted noexec on ./mnt, which the file's teardown
-# takes away with umount_noexec; or skip.
+# takes away with umount_mnt; or skip.
 noexec_mnt() {
 	[ "$(id -u)" -eq 0 ] || skip "not root: cannot mount a noexec tmpfs"
 	mkdir mnt
@@ -336,9 +340,68 @@ noexec_mnt() {
 	MNT=$PWD/mnt
 }
 
-# umount_noexec: undoes noexec_mnt, if it mounted.
-umount_noexec() {
+# readonly_mnt NAME MODE BYTES: a tmpfs on ./mnt holding NAME, written as
+# mkfile writes it, then made read-only; or skip.
+readonly_mnt() {
+	[ "$(id -u)" -eq 0 ] || skip "not root: cannot mount a tmpfs"
+	mkdir mnt
+	mount -t tmpfs tmpfs mnt 2>mount.err ||
+		skip "cannot mount a tmpfs here: $(cat mount.err)"
+	MNT=$PWD/mnt
+	mkfile "mnt/$1" "$2" "$3"
+	mount -o remount,ro mnt 2>mount.err ||
+		skip "cannot make a tmpfs read-only here: $(cat mount.err)"
+	if touch mnt/probe 2>/dev/null; then
+		echo "the tmpfs on ./mnt is still writable"
+		return 1
+	fi
+}
+
+# umount_mnt: undoes noexec_mnt or readonly_mnt, if either mounted.
+umount_mnt() {
 	if [ -n "${MNT:-}" ] && mountpoint -q "$MNT"; then
 		umount "$MNT"
+	fi
+}
+
+# --- writes ------------------------------------------------------------------
+
+# whole_line_writes FD CMD...: CMD, run under strace, writes at least one
+# line on descriptor FD, and each of them in one write(2) of its own: every
+# write is one whole line. Sets writes to their count; the bytes written
+# are in fd.out. Skips where strace cannot trace.
+whole_line_writes() {
+	local fd=$1 w body nl
+	shift
+	command -v strace >/dev/null ||
+		skip "strace is missing: cannot count the writes"
+	strace -f -qq -o /dev/null true 2>/dev/null ||
+		skip "strace cannot trace here (ptrace not permitted)"
+	strace -f -qq -e trace=write,writev,pwrite64 -e signal=none -xx \
+		-s 100000 -o writes.out "$@" >stdout.out 2>stderr.out || true
+	if [ "$fd" = 1 ]; then cp stdout.out fd.out; else cp stderr.out fd.out; fi
+	writes=0
+	while IFS= read -r w; do
+		case $w in
+		"write($fd, "* | *" write($fd, "*) ;;
+		*"writev($fd, "* | *"pwrite64($fd, "*)
+			printf 'a write to %s other than write(2):\n%s\n' "$fd" "$w"
+			return 1
+			;;
+		*) continue ;;
+		esac
+		writes=$((writes + 1))
+		body=${w#*\"}
+		body=${body%\"*}
+		nl=$(grep -o '\\x0a' <<<"$body" | wc -l)
+		if [ "$nl" != 1 ] || [[ $body != *'\x0a' ]]; then
+			printf 'a write to %s that is not one whole line:\n%s\n' "$fd" "$w"
+			return 1
+		fi
+	done <writes.out
+	if [ "$writes" -eq 0 ] || [ "$writes" != "$(wc -l <fd.out)" ]; then
+		printf '%s writes to %s, for these lines:\n' "$writes" "$fd"
+		cat fd.out
+		return 1
 	fi
 }

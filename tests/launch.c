@@ -5,8 +5,9 @@
  * without it (tests/preload.bats).
  *
  * launch METHOD [-0] [-a ARGV0] [-C FD] [-d DIR] [-D DIR] [-o FILE]
- *        [-u FD] [-w FILE] [-g PGID] [-E] [-Z] [-i] [-N] [-p PATH] [-P]
- *        [-t SECS] [-T BYTES] FILE [ARG]...
+ *        [-u FD] [-w FILE] [-X FILE] [-j] [-g PGID] [-E] [-Z] [-i] [-N]
+ *        [-n] [-e] [-L] [-p PATH] [-P] [-t SECS] [-T BYTES] [-S BYTES]
+ *        FILE [ARG]...
  *
  * METHOD is execve, execv, execvp, execvpe, execl, execlp, execle,
  * posix_spawn, posix_spawnp, fork-execv (fork, then execv in the child, as
@@ -23,6 +24,10 @@
  *   -u FD    posix_spawn_file_actions_adddup2(1, FD)
  *   -w FILE  posix_spawn_file_actions_addopen(6, FILE, O_WRONLY | O_CREAT |
  *            O_TRUNC, 0644)
+ *   -X FILE  posix_spawn_file_actions_addopen(7, FILE, O_WRONLY | O_CREAT |
+ *            O_EXCL, 0644): an action that cannot run twice
+ *   -j       posix_spawn_file_actions_adddup2(N, 1), N the lowest
+ *            descriptor not open in launch when the option is parsed
  * An attribute, for posix_spawn(p) only:
  *   -g PGID  POSIX_SPAWN_SETPGROUP with PGID
  * Others:
@@ -37,6 +42,15 @@
  *            reading, say) dies of SIGALRM instead of hanging the tests;
  *            the alarm survives exec, so it bounds the program run too
  *   -T BYTES make the call from a thread whose stack is BYTES long
+ *   -S BYTES make the call from a SIGUSR1 handler running on an alternate
+ *            signal stack of BYTES bytes, with a page no one may touch
+ *            below it, so that overflowing it kills launch (SIGSEGV)
+ *            rather than scribbling on other memory
+ *   -n       pass a NULL argument vector (not for the execl family)
+ *   -e       set errno to 4242 just before the call; posix_spawn(p) then
+ *            also prints "launch: errno=NAME", errno after it returned
+ *   -L       set RLIMIT_AS to the address space launch has just before the
+ *            call, so that any new mapping fails with ENOMEM
  *
  * Output: an exec that fails prints "launch: METHOD: errno=ENAME" and exits
  * 99. posix_spawn(p) waits for its child, then prints "launch: METHOD:
@@ -48,10 +62,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,13 +101,14 @@ static const struct {
 	int num;
 	const char *name;
 } errnos[] = {
-        {E(E2BIG)},        {E(EACCES)},  {E(EAGAIN)}, {E(EBADF)},
-        {E(EFAULT)},       {E(EINTR)},   {E(EINVAL)}, {E(EIO)},
-        {E(EISDIR)},       {E(ELIBBAD)}, {E(ELOOP)},  {E(EMFILE)},
-        {E(ENAMETOOLONG)}, {E(ENFILE)},  {E(ENODEV)}, {E(ENOENT)},
-        {E(ENOEXEC)},      {E(ENOMEM)},  {E(ENOSYS)}, {E(ENOTDIR)},
-        {E(ENXIO)},        {E(EPERM)},   {E(ESRCH)},  {E(ETXTBSY)},
-        {E(EOVERFLOW)},    {E(ECHILD)},  {E(EXDEV)},  {E(EROFS)},
+        {E(E2BIG)},   {E(EACCES)},       {E(EAGAIN)},  {E(EBADF)},
+        {E(EEXIST)},  {E(EFAULT)},       {E(EINTR)},   {E(EINVAL)},
+        {E(EIO)},     {E(EISDIR)},       {E(ELIBBAD)}, {E(ELOOP)},
+        {E(EMFILE)},  {E(ENAMETOOLONG)}, {E(ENFILE)},  {E(ENODEV)},
+        {E(ENOENT)},  {E(ENOEXEC)},      {E(ENOMEM)},  {E(ENOSYS)},
+        {E(ENOTDIR)}, {E(ENXIO)},        {E(EPERM)},   {E(ESRCH)},
+        {E(ETXTBSY)}, {E(EOVERFLOW)},    {E(ECHILD)},  {E(EXDEV)},
+        {E(EROFS)},
 };
 #undef E
 
@@ -121,8 +139,9 @@ usage(const char *msg)
 {
 	fprintf(stderr, "launch: %s\n", msg);
 	fprintf(stderr, "usage: launch METHOD [-0] [-a ARGV0] [-C FD] [-d DIR] "
-	                "[-D DIR] [-o FILE] [-u FD] [-w FILE] [-g PGID] [-E] "
-	                "[-Z] [-i] [-N] [-p PATH] [-P] [-t SECS] [-T BYTES] "
+	                "[-D DIR] [-o FILE] [-u FD] [-w FILE] [-X FILE] [-j] "
+	                "[-g PGID] [-E] [-Z] [-i] [-N] [-n] [-e] [-L] "
+	                "[-p PATH] [-P] [-t SECS] [-T BYTES] [-S BYTES] "
 	                "FILE [ARG]...\n");
 	exit(EXIT_USAGE);
 }
@@ -272,8 +291,41 @@ struct call {
 	const posix_spawn_file_actions_t *fa; /* NULL: none */
 	const posix_spawnattr_t *attr;        /* NULL: none */
 	int print_pid;
-	int no_pid; /* posix_spawn(p) gets NULL for its pid */
+	int no_pid;    /* posix_spawn(p) gets NULL for its pid */
+	int set_errno; /* errno is 4242 before the call (-e) */
+	int limit_as;  /* RLIMIT_AS is the current size at the call (-L) */
 };
+
+/* The errno -e sets, which no function of libc sets. */
+#define CALLER_ERRNO 4242
+
+/*
+ * limit_address_space: RLIMIT_AS at launch's address space now (VmSize in
+ * /proc/self/status), so that any further mapping fails. Reads with
+ * read(2) into a buffer on the stack, as stdio would allocate.
+ */
+static void
+limit_address_space(void)
+{
+	char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	const char *v;
+	struct rlimit rl;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		usage("cannot read /proc/self/status");
+	buf[n] = '\0';
+	v = strstr(buf, "VmSize:");
+	if (v == NULL)
+		usage("no VmSize in /proc/self/status");
+	rl.rlim_cur = rl.rlim_max =
+	        (rlim_t)strtoul(v + strlen("VmSize:"), NULL, 10) * 1024;
+	if (setrlimit(RLIMIT_AS, &rl) != 0)
+		usage("cannot set RLIMIT_AS");
+}
 
 /* perform: makes the call and reports it; returns launch's exit status. */
 static int
@@ -288,6 +340,10 @@ perform(const struct call *c)
 		if (c->print_pid)
 			printf("launch: pid=%ld\n", (long)getpid());
 		fflush(stdout);
+		if (c->limit_as)
+			limit_address_space();
+		if (c->set_errno)
+			errno = CALLER_ERRNO;
 		if (strcmp(name, "execve") == 0)
 			execve(c->file, c->v, c->envp);
 		else if (strcmp(name, "execv") == 0)
@@ -307,16 +363,22 @@ perform(const struct call *c)
 	}
 
 	fflush(stdout);
+	if (c->limit_as)
+		limit_address_space();
 	if (c->m->kind == SPAWN) {
 		int rc;
 		pid_t *pidp = c->no_pid ? NULL : &pid;
 
+		if (c->set_errno)
+			errno = CALLER_ERRNO;
 		if (strcmp(name, "posix_spawn") == 0)
 			rc = posix_spawn(pidp, c->file, c->fa, c->attr, c->v,
 			                 c->envp);
 		else
 			rc = posix_spawnp(pidp, c->file, c->fa, c->attr, c->v,
 			                  c->envp);
+		if (c->set_errno)
+			printf("launch: errno=%s\n", errno_name(errno, buf));
 		if (rc != 0) {
 			printf("launch: %s: return=%s\n", name,
 			       errno_name(rc, buf));
@@ -342,14 +404,73 @@ perform_in_thread(void *c)
 	exit(perform(c));
 }
 
+/* The call the SIGUSR1 handler makes (-S). */
+static const struct call *signalled_call;
+
+static void
+perform_in_handler(int sig)
+{
+	int rc;
+
+	(void)sig;
+	rc = perform(signalled_call);
+	fflush(stdout);
+	_exit(rc);
+}
+
+/*
+ * perform_on_altstack: raise SIGUSR1, whose handler makes the call on an
+ * alternate signal stack of exactly BYTES bytes (its top page-aligned), with
+ * an inaccessible page below it.
+ */
+static void
+perform_on_altstack(const struct call *c, size_t bytes)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t room = (bytes + page - 1) / page * page;
+	char *base = mmap(NULL, page + room, PROT_READ | PROT_WRITE,
+	                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	stack_t ss;
+	struct sigaction sa;
+
+	if (base == MAP_FAILED || mprotect(base, page, PROT_NONE) != 0)
+		usage("cannot map the alternate signal stack");
+	ss.ss_sp = base + page + (room - bytes);
+	ss.ss_size = bytes;
+	ss.ss_flags = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = perform_in_handler;
+	sa.sa_flags = SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	signalled_call = c;
+	if (sigaltstack(&ss, NULL) != 0 || sigaction(SIGUSR1, &sa, NULL) != 0)
+		usage("cannot set up the alternate signal stack");
+	raise(SIGUSR1);
+	/* The handler exits; it never returns here. */
+	// cppcheck-suppress unreachableCode
+	usage("the SIGUSR1 handler returned");
+}
+
+/* The lowest descriptor number not open now. */
+static int
+lowest_unused_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	if (fd < 0)
+		usage("cannot open /dev/null");
+	close(fd);
+	return fd;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct call call = {.envp = environ};
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	int empty = 0, opt, fd, next_dir_fd = 20;
-	size_t stack = 0;
+	int empty = 0, null_argv = 0, opt, fd, next_dir_fd = 20;
+	size_t stack = 0, altstack = 0;
 	const char *argv0 = NULL;
 
 	if (argc < 2)
@@ -365,13 +486,13 @@ main(int argc, char *argv[])
 		      "attributes");
 	/* getopt sees METHOD as the program's name. */
 	while ((opt = getopt(argc - 1, argv + 1,
-	                     "+0a:C:d:D:Eg:iNo:p:Pt:T:u:w:Z")) != -1) {
-		if (strchr("CdDgNouw", opt) != NULL && call.m->kind != SPAWN)
-			usage("-C, -d, -D, -g, -N, -o, -u and -w are for "
-			      "posix_spawn(p) only");
+	                     "+0a:C:d:D:eEg:ijLnNo:p:PS:t:T:u:w:X:Z")) != -1) {
+		if (strchr("CdDgjNouwX", opt) != NULL && call.m->kind != SPAWN)
+			usage("-C, -d, -D, -g, -j, -N, -o, -u, -w and -X are "
+			      "for posix_spawn(p) only");
 		if ((opt == 'E' || opt == 'Z') && !call.m->takes_env)
 			usage("-E and -Z are for methods that take envp");
-		if (strchr("CdDouw", opt) != NULL)
+		if (strchr("CdDjouwX", opt) != NULL)
 			call.fa = &fa;
 		switch (opt) {
 		case '0':
@@ -419,6 +540,29 @@ main(int argc, char *argv[])
 			            &fa, 6, optarg,
 			            O_WRONLY | O_CREAT | O_TRUNC, 0644))
 				usage("addopen failed");
+			break;
+		case 'X':
+			if (posix_spawn_file_actions_addopen(
+			            &fa, 7, optarg, O_WRONLY | O_CREAT | O_EXCL,
+			            0644))
+				usage("addopen failed");
+			break;
+		case 'j':
+			if (posix_spawn_file_actions_adddup2(
+			            &fa, lowest_unused_fd(), 1))
+				usage("adddup2 failed");
+			break;
+		case 'e':
+			call.set_errno = 1;
+			break;
+		case 'L':
+			call.limit_as = 1;
+			break;
+		case 'n':
+			null_argv = 1;
+			break;
+		case 'S':
+			altstack = (size_t)strtoul(optarg, NULL, 10);
 			break;
 		case 'E':
 			call.envp = explicit_env;
@@ -473,6 +617,21 @@ main(int argc, char *argv[])
 	}
 	if (strncmp(call.m->name, "execl", 5) == 0 && call.n > MAX_LIST)
 		usage("too many arguments for the execl family");
+	if (null_argv) {
+		if (strncmp(call.m->name, "execl", 5) == 0 || call.n != 1)
+			usage("-n is not for the execl family, and takes no "
+			      "ARG");
+		call.v = NULL;
+		call.n = 0;
+	}
+	if (call.limit_as) {
+		/* Output must not need a buffer once nothing can be mapped. */
+		static char outbuf[BUFSIZ];
+
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	}
+	if (altstack != 0)
+		perform_on_altstack(&call, altstack);
 	if (stack != 0) {
 		pthread_attr_t tattr;
 		pthread_t t;

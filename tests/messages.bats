@@ -62,14 +62,26 @@ runscript: ./x: hint: the #! line ends in a carriage return (DOS line endings); 
 	want_status 0
 }
 
-@test "#!/usr/bin/env NAME -u without -S: 127 as env, the -S hint first, then env's own error" {
+@test "#!/usr/bin/env NAME -u without -S: 127 as env, env's command not found first, then the -S hint" {
 	[ -x /usr/bin/env ] || skip "no /usr/bin/env here"
 	mkscript x '#!/usr/bin/env nosuchprog-xyz -u\n'
 	same_as_kernel ./x a
 	want_status 127
 	[ -n "$kerr" ]
-	want_stderr "runscript: ./x: hint: /usr/bin/env will look for one command named 'nosuchprog-xyz -u', which is not on PATH; to split it into words, run runscript -S, or write #!/usr/bin/env -S nosuchprog-xyz -u
-$kerr"
+	want_stderr "runscript: ./x: /usr/bin/env nosuchprog-xyz -u: command not found
+runscript: ./x: hint: /usr/bin/env looks for one command named 'nosuchprog-xyz -u', which is not on PATH; to split it into words, run runscript -S, or write #!/usr/bin/env -S nosuchprog-xyz -u"
+	# -n fails the same way, as the real run does.
+	capture "$RUNSCRIPT" -n ./x a
+	want_status 127
+	want_output ''
+	want_stderr "runscript: ./x: /usr/bin/env nosuchprog-xyz -u: command not found
+runscript: ./x: hint: /usr/bin/env looks for one command named 'nosuchprog-xyz -u', which is not on PATH; to split it into words, run runscript -S, or write #!/usr/bin/env -S nosuchprog-xyz -u"
+	# The hint works: the words split, the command runs.
+	mkdir bin
+	cp p bin/nosuchprog-xyz
+	PATH=$PWD/bin:$PATH capture "$RUNSCRIPT" -S ./x a
+	want_status 0
+	want_output_has "argv[1]: -u"
 }
 
 # --- the #! line -----------------------------------------------------------
@@ -135,4 +147,64 @@ noloader() {
 	same_as_kernel ./x a
 	want_status 127
 	first_line_is "runscript: ./prog: ELF interpreter '$MISSING': No such file or directory"
+}
+
+# --- a chmod that cannot work is never proposed ----------------------------
+
+@test "#!/proc/version: 126 as the kernel, and no chmod +x, which cannot help on /proc" {
+	[ -r /proc/version ] || skip "no /proc/version here"
+	mkscript x '#!/proc/version\n'
+	same_as_kernel ./x
+	want_status 126
+	want_stderr "runscript: ./x: bad interpreter '/proc/version': Permission denied
+runscript: /proc/version: hint: the kernel executes no file on /proc or /sys, whatever its mode"
+}
+
+@test "an interpreter on /sys: no chmod +x either" {
+	local f=/sys/kernel/mm/transparent_hugepage/enabled
+	[ -r "$f" ] || f=$(find /sys/kernel -maxdepth 1 -type f -perm -u=r ! -perm /111 | head -n 1)
+	[ -n "$f" ] && [ -r "$f" ] || skip "no readable file on /sys here"
+	mkscript x "#!$f\n"
+	same_as_kernel ./x
+	want_status 126
+	want_stderr "runscript: ./x: bad interpreter '$f': Permission denied
+runscript: $f: hint: the kernel executes no file on /proc or /sys, whatever its mode"
+}
+
+# --- one write per line ----------------------------------------------------
+
+@test "a failure and its hint reach standard error in one write per line" {
+	mkscript x '#!nosuchinterp-xyz\n'
+	whole_line_writes 2 "$RUNSCRIPT" ./x a
+	[ "$writes" = 2 ]
+	[ "$(sed -n 1p fd.out)" = "runscript: ./x: bad interpreter 'nosuchinterp-xyz': No such file or directory" ]
+	[[ $(sed -n 2p fd.out) == "runscript: ./x: hint: "* ]]
+}
+
+@test "a usage error reaches standard error in one write per line" {
+	whole_line_writes 2 "$RUNSCRIPT" --no-such-option
+	[ "$writes" = 2 ]
+	[ "$(cat fd.out)" = "runscript: unrecognized option '--no-such-option'
+$TRY" ]
+}
+
+@test "a very long name is cut with [...], the line still whole and written once" {
+	local comp d=.
+	printf -v comp '%0200d' 0
+	for _ in 1 2 3 4 5 6 7; do
+		d=$d/$comp
+	done
+	mkdir -p "$d"
+	mkscript "$d/x" '#!/nonexistent/interp\n'
+	kernel_run env -- "$d/x"
+	capture "$RUNSCRIPT" "$d/x"
+	like_kernel
+	want_status 127
+	whole_line_writes 2 "$RUNSCRIPT" "$d/x"
+	[ "$writes" = 1 ]
+	line=$(cat fd.out)
+	# The name is cut, the rest of the message kept, and the line bounded.
+	[[ $line == "runscript: ./0000"*"[...]: bad interpreter '/nonexistent/interp': No such file or directory" ]]
+	[ "${#line}" -lt 4096 ]
+	[[ $line != *"/x:"* ]]
 }

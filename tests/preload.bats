@@ -20,16 +20,7 @@
 # shellcheck disable=SC2016 # '$@' and '$HOME' in fixtures are meant literally
 
 load helper
-
-LAUNCH=$ROOT/tests/bin/launch
-# RUNSCRIPT_PRELOAD points the suite at another build of the library.
-LIB=${RUNSCRIPT_PRELOAD:-$ROOT/librunscript.so}
-# Every run is killed by SIGALRM after this many seconds rather than hang.
-ALARM=20
-
-ALL='execve execv execvp execvpe execl execlp execle posix_spawn posix_spawnp fork-execv vfork-execve'
-WITH_ENVP='execve execvpe execle posix_spawn posix_spawnp vfork-execve'
-SPAWN='posix_spawn posix_spawnp'
+load libcall
 
 SH_BODY='exec ./p from-sh "$@"\n'
 
@@ -47,65 +38,6 @@ teardown() {
 		kill "$BG" 2>/dev/null || true
 		wait "$BG" 2>/dev/null || true
 	fi
-}
-
-# launch_run PRELOAD METHOD ARG...: launch METHOD ARG..., with
-# LD_PRELOAD=PRELOAD unless PRELOAD is empty, through the command in RUNNER
-# if any (unprivileged); sets status, output and stderr. Descriptor 9, which
-# tests hold a file open with, and bats' 3 and 4 are not passed on.
-RUNNER=()
-launch_run() {
-	local preload=$1 method=$2 err=$BATS_TEST_TMPDIR/.launch-stderr
-	local -a env=()
-	shift 2
-	# env sets LD_PRELOAD for launch alone, not for the RUNNER before it.
-	[ -z "$preload" ] || env=(env LD_PRELOAD="$preload")
-	status=0
-	output=$("${RUNNER[@]}" "${env[@]}" "$LAUNCH" "$method" -t "$ALARM" "$@" 2>"$err" 3>&- 4>&- 9>&-) || status=$?
-	stderr=$(<"$err")
-	rm -f "$err"
-}
-
-# same_with_lib METHOD ARG...: launch METHOD ARG... without the library and
-# with it; both must print and exit the same. The oracle's run is kept in
-# ORACLE[METHOD] ("status N" and its stdout).
-declare -gA ORACLE
-same_with_lib() {
-	local ostatus oout oerr
-	launch_run '' "$@"
-	ostatus=$status oout=$output oerr=$stderr
-	ORACLE[$1]="status $ostatus"$'\n'"$oout"
-	launch_run "$LIB" "$@"
-	if [ "$status" != "$ostatus" ] || [ "$output" != "$oout" ] ||
-		[ "$stderr" != "$oerr" ]; then
-		printf '=== in %s: launch %s\n' "$PWD" "$(printf '%q ' "$@")"
-		show_run "with $LIB"
-		show_run 'libc alone (the oracle)' "$ostatus" "$oout" "$oerr"
-		return 1
-	fi
-}
-
-# each METHODS ARG...: same_with_lib for each of METHODS (one word, the
-# names separated by spaces); reports every method that differs.
-each() {
-	local m bad=0
-	for m in $1; do
-		same_with_lib "$m" "${@:2}" || bad=1
-	done
-	return "$bad"
-}
-
-# oracle_has METHOD TEXT: the oracle's last run of METHOD printed TEXT (or
-# its status line is TEXT, as "status 0").
-oracle_has() {
-	case ${ORACLE[$1]} in
-	*"$2"*) ;;
-	*)
-		printf 'the fixture does not reach its case: %s should give %s, gave:\n%s\n' \
-			"$1" "$2" "${ORACLE[$1]}"
-		return 1
-		;;
-	esac
 }
 
 # mkwhere PATH: a script whose #! argument names where it lives.
@@ -331,6 +263,15 @@ lib_as_given() {
 	printf '#!%300s./p -o\n' '' >x
 	chmod 755 x
 	lib_as_given ./p -o ./x A -- ./x A
+}
+
+@test "a #! line of exactly 8191 bytes without a newline at the end of the file: the library passes its whole argument" {
+	local arg
+	arg=$(long_arg 8185)
+	printf '#!./p %s' "$arg" >x
+	chmod 755 x
+	[ "$(wc -c <x)" = 8191 ]
+	lib_as_given ./p "$arg" ./x A -- ./x A
 }
 
 @test "a #! line over 8191 bytes, with or without a newline: left to the kernel, as libc" {
@@ -714,6 +655,7 @@ as_nobody() {
 	open_for_nobody
 	unprivileged test -x "$LAUNCH" && unprivileged test -r "$LIB" ||
 		skip "nobody cannot reach $LAUNCH or $LIB"
+	# shellcheck disable=SC2034 # launch_run's, in libcall.bash
 	RUNNER=(unprivileged)
 }
 

@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 extern char **environ;
 
 static const char synopsis[] =
@@ -158,24 +160,6 @@ usage(const char *fmt, ...)
 	va_end(ap);
 	fputs(synopsis, stderr);
 	exit(2);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-nap_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, ms % 1000 * 1000000L};
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
 }
 
 /* Held around the open-write-close of a file some process may exec. */

@@ -430,6 +430,18 @@ long_arg() {
 	kernel_differs "$("$interp" -o ./x A)" ./x A
 }
 
+# The other side of the boundary: 8191 bytes end within the limit, at the
+# end of the file.
+@test "a #! line of exactly 8191 bytes without a newline runs, its whole argument passed, where the kernel truncates it" {
+	local arg
+	arg=$(long_arg 8185)
+	printf '#!./p %s' "$arg" >x
+	chmod 755 x
+	[ "$(wc -c <x)" = 8191 ]
+	expect_runscript "$(./p "$arg" ./x A)" ./x A
+	kernel_differs "$(./p "$arg" ./x A)" ./x A
+}
+
 @test "a #! line of 8192 bytes without a newline fails with 126, 'longer than'" {
 	printf '#!./p %s' "$(long_arg 8186)" >x
 	chmod 755 x

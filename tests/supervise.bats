@@ -273,7 +273,7 @@ go_race() {
 	busy x 0.5
 	capture "$RUNSCRIPT" --supervise --log log sh -c ./x
 	want_status 0 && want_output ran
-	grep -Eq "^pid [0-9]+: \./x was busy: held the exec for [0-9]+ ms$" log || { cat log; return 1; }
+	grep -Eq "^pid [0-9]+ \(runscript\): pid [0-9]+: \./x was busy: held the exec for [0-9]+ ms$" log || { cat log; return 1; }
 	want_stderr_has "runscript: --supervise: "
 	want_stderr_has " 1 held"
 }
@@ -312,7 +312,7 @@ go_race() {
 	busy d/x 0.5
 	capture "$RUNSCRIPT" --supervise --log log "$py" execveat.py
 	want_status 0 && want_output ran
-	grep -q "^pid [0-9]*: x was busy" log || { cat log; return 1; }
+	grep -q "(runscript): pid [0-9]*: x was busy" log || { cat log; return 1; }
 }
 
 @test "--log: a log that cannot be written changes nothing" {

@@ -17,8 +17,9 @@ LIB=$(dirname "$RUNSCRIPT")/librunscript.so
 BIG=(-w "${TREE_WRITERS:-256}" -f "${TREE_FORKERS:-64}")
 # The fast load of race.bats.
 SMALL=(-w 4 -f 1)
+# make stress sets these: launches per run, and the time limit of one run.
 LAUNCHES=${TREE_LAUNCHES:-3000}
-LIMIT=(-s 300)
+LIMIT=(-s "${TREE_SECONDS:-300}")
 
 # race_sys ARG...: one run of the dynamically linked harness, kept in
 # $output, $stderr and $status.

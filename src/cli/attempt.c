@@ -1,21 +1,33 @@
 /*
  * Running a command as execvp(3) would, for the runscript binary: the
- * PATH loop of glibc's posix/execvpe.c over candidates, each resolved and,
- * unless this is a dry run, exec'd; the failure to report is kept by
- * attempt, in the caller's slots; env's job is done here too when a #!
- * line names env and a command.
+ * core's run (src/core/run.c), which searches PATH, does env's job and
+ * execs, given what the binary adds: warnings before the exec, the refusal
+ * to exec runscript itself, a dry run that records the command instead of
+ * running it, and the failure to report, copied before the core's memory
+ * is gone.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "attempt.h"
-#include "diag.h"
-#include "exec.h"
+#include "hint.h"
+#include "log.h"
+#include "run.h"
 
 extern char **environ;
+
+/* The most data of a run on the stack, past which it is mapped. */
+#define CLI_STACK_MAX ((size_t)64 * 1024)
+
+/* A run under way: the options and what it leaves. */
+struct ctx {
+	const struct options *o;
+	struct outcome *out;
+};
 
 static int
 execve_in_place(void *ctx, const char *file, char *const argv[],
@@ -26,208 +38,170 @@ execve_in_place(void *ctx, const char *file, char *const argv[],
 	return errno;
 }
 
+/* A dry run's start: the command is copied, to be printed, and not run. */
+static int
+record(void *ctx, const char *file, char *const argv[], char *const envp[])
+{
+	struct outcome *out = ((struct ctx *)ctx)->out;
+	size_t n = 0;
+
+	(void)envp;
+	while (argv[n] != NULL)
+		n++;
+	if ((out->argv = calloc(n + 1, sizeof *out->argv)) == NULL ||
+	    (out->file = strdup(file)) == NULL)
+		return ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if ((out->argv[i] = strdup(argv[i])) == NULL)
+			return ENOMEM;
+	return 0;
+}
+
+/* Whether file is this very program, however it is named. */
+static int
+is_self(const char *file)
+{
+	struct stat self, st;
+
+	return stat("/proc/self/exe", &self) == 0 && stat(file, &st) == 0 &&
+	       self.st_dev == st.st_dev && self.st_ino == st.st_ino;
+}
+
 /*
- * Warns before the exec when the plan ends in env given one argument with
- * blanks, "#!/usr/bin/env python3 -u" without -S: env will look for a
- * command of that whole name, fail in its own words, and the author most
- * likely meant several.
+ * Whether the plan ends in env given one argument with blanks that names
+ * no command, "#!/usr/bin/env python3 -u" without -S: env would look for a
+ * command of that whole name and fail with 127. runscript fails as env
+ * would, in its own words and then with the hint, rather than exec env to
+ * fail, as the hint could not come after env's message.
  */
-static void
-check_env_words(struct diag *d, const struct rs_plan *p)
+static int
+env_words_fail(const struct rs_plan *p, struct rs_failure *f)
 {
 	const struct shebang *sb;
 
-	if (p->run != RS_RUN_EXEC || p->depth == 0)
+	if (p->run != RS_RUN_EXEC || p->depth == 0 ||
+	    !env_words(sb = &p->level[p->depth - 1].sb))
+		return 0;
+	f->fault = RS_FAULT_ENV_WORDS;
+	f->err = ENOENT;
+	f->file = p->script;
+	f->interp = sb->interp;
+	f->env_script = f->env = NULL;
+	f->env_name = sb->arg;
+	return ENOENT;
+}
+
+/* What the binary adds before a plan is started, or why it is not. */
+static int
+review(void *ctx, struct rs_plan *p, const char *env, struct rs_failure *f)
+{
+	const struct options *o = ((struct ctx *)ctx)->o;
+	struct outcome *out = ((struct ctx *)ctx)->out;
+	int err;
+
+	if (p->bom)
+		hint_bom(o->diag, p->script, DIAG_WARNING);
+	/*
+	 * A #! line that names runscript itself, as /proc/self/exe does once
+	 * runscript execs it, would have it run the script again, for ever.
+	 */
+	if (p->depth > 0 && p->run != RS_RUN_SHELL && is_self(p->file)) {
+		f->fault = RS_FAULT_SELF;
+		f->err = ELOOP;
+		f->file = p->depth == 1 ? p->script
+		                        : p->level[p->depth - 2].sb.interp;
+		f->interp = p->file;
+		f->env_script = f->env = f->env_name = NULL;
+		return ELOOP;
+	}
+	if ((err = env_words_fail(p, f)) != 0)
+		return err;
+	free(out->env);
+	out->env = env != NULL ? strdup(env) : NULL;
+	/*
+	 * A dry run cannot ask the kernel what it makes of a file that is
+	 * neither ELF nor a script: it shows what ENOEXEC would bring.
+	 */
+	if (o->dry_run && p->run == RS_RUN_KERNEL)
+		p->run = RS_RUN_SHELL;
+	return 0;
+}
+
+/* Copies s to the end of buf, advancing it; returns the copy. */
+static const char *
+copy(char **buf, const char *s)
+{
+	char *at = *buf;
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(at, s, n);
+	*buf += n;
+	return at;
+}
+
+static size_t
+size(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
+/* The failure to report, so far: copied, as the core's memory goes. */
+static void
+keep(void *ctx, const struct rs_failure *f)
+{
+	struct outcome *out = ((struct ctx *)ctx)->out;
+	char *buf =
+	        malloc(size(f->file) + size(f->interp) + size(f->env_script) +
+	               size(f->env) + size(f->env_name) + 1);
+
+	if (buf == NULL)
 		return;
-	sb = &p->level[p->depth - 1].sb;
-	if (env_words(sb))
-		hint_env_words(d, p->script, sb->interp, sb->arg, DIAG_HINT);
-}
-
-/*
- * Resolves file, to be run with args, and, unless this is a dry run, execs
- * what it resolves to. Returns with a plan to print (err 0) or a failure.
- */
-static struct attempt *
-attempt(struct attempt *a, const char *file, char *args[],
-        const struct options *o, int env_job)
-{
-	static const struct rs_starter in_place = {execve_in_place, NULL};
-
-	a->args = args;
-	a->env = NULL;
-	a->env_args = NULL;
-	a->env_slots = NULL;
-	a->err = rs_resolve(AT_FDCWD, file, o->split ? RS_SPLIT : 0, &a->plan,
-	                    &a->f);
-	if (a->err == 0 && a->plan.bom)
-		hint_bom(o->diag, file, DIAG_WARNING);
-	/*
-	 * Exec'd by runscript, /proc/self/exe is runscript, which would run
-	 * the script again, for ever; the kernel would have run its caller.
-	 */
-	if (a->err == 0 && a->plan.depth > 0 &&
-	    strcmp(a->plan.file, "/proc/self/exe") == 0) {
-		a->err = a->f.err = ELOOP;
-		a->f.fault = RS_FAULT_SELF;
-		a->f.file =
-		        a->plan.depth == 1
-		                ? a->plan.script
-		                : a->plan.level[a->plan.depth - 2].sb.interp;
-		a->f.interp = a->plan.file;
-		return a;
-	}
-	/* env's job is for run_command(), unless env is to run after all. */
-	if (a->err == 0 && a->plan.run == RS_RUN_ENV && env_job)
-		return a;
-	if (a->err == 0)
-		check_env_words(o->diag, &a->plan);
-	if (a->err == 0 && !o->dry_run)
-		a->err = rs_exec(&a->plan, args, environ, RS_ENOEXEC_SHELL,
-		                 &in_place, &a->f);
-	return a;
-}
-
-/* The one slot of three that neither kept failure holds. */
-static struct attempt *
-free_slot(struct attempt slot[3], const struct attempt *x,
-          const struct attempt *y)
-{
-	struct attempt *a = slot;
-
-	while (a == x || a == y)
-		a++;
-	return a;
-}
-
-/* A search for name that ends with err and no candidate to blame. */
-static struct attempt *
-not_run(struct attempt *a, char *args[], int err)
-{
-	const char *name = args[0];
-
-	a->err = err;
-	a->args = args;
-	a->env = NULL;
-	a->env_args = NULL;
-	a->env_slots = NULL;
-	a->f.fault = err == ENOENT ? RS_FAULT_MISSING : RS_FAULT_SCRIPT;
-	a->f.err = err;
-	a->f.file = name;
-	a->f.interp = NULL;
-	return a;
-}
-
-/*
- * execvp(3)'s PATH search (glibc's posix/execvpe.c): each candidate is
- * attempted in turn, past those that do not exist or may not be run. The
- * search fails as execvp does: with the first candidate refused for
- * permission, else the last one's errno. It is reported with the last
- * candidate that exists, which failed that way, if any.
- */
-static struct attempt *
-search(struct attempt slot[3], char *args[], const struct options *o,
-       int env_job)
-{
-	struct attempt *a = slot, *eacces = NULL, *found = NULL;
-	struct rs_path path;
-	int err = rs_path_start(&path, args[0], getenv("PATH"));
-
-	if (err != 0)
-		return not_run(a, args, err);
-	err = ENOENT; /* what a PATH without a candidate ends with */
-	for (;;) {
-		a = free_slot(slot, eacces, found);
-		if (rs_path_next(&path, a->name) == NULL)
-			break;
-		a = attempt(a, a->name, args, o, env_job);
-		if ((err = a->err) == 0 || !rs_path_goes_on(err))
-			return a;
-		if (err == EACCES && eacces == NULL)
-			eacces = a;
-		else if (a->f.fault != RS_FAULT_SCRIPT ||
-		         (err != ENOENT && err != ENOTDIR)) {
-			/* It exists, and failed for another reason. */
-			if (found != NULL)
-				rs_plan_release(&found->plan);
-			found = a;
-		} else
-			rs_plan_release(&a->plan);
-	}
-	if (eacces != NULL)
-		return eacces;
-	if (found != NULL && found->err == err)
-		return found;
-	return not_run(a, args, err);
-}
-
-/*
- * Runs args[0] with args as execvp(3) would, or returns why not: the plan
- * of an attempt that ends in env, when env_job is set, is left to do.
- */
-static struct attempt *
-run(struct attempt slot[3], char *args[], const struct options *o, int env_job)
-{
-	if (strchr(args[0], '/') != NULL)
-		return attempt(slot, args[0], args, o, env_job);
-	return search(slot, args, o, env_job);
-}
-
-/*
- * The argv env would give execvp(3) for an attempt that ends in
- * "#!/usr/bin/env NAME": NAME first. run_command_free() gives it back.
- */
-static char **
-env_args(struct attempt *a)
-{
-	size_t n = rs_plan_argv(&a->plan, a->args, NULL);
-	char **argv = malloc((n + 1) * sizeof *argv);
-
-	if (argv != NULL)
-		rs_plan_argv(&a->plan, a->args, argv);
-	return argv;
-}
-
-struct attempt *
-run_command(struct attempt slot[3], char *args[], const struct options *o)
-{
-	struct attempt *a = run(slot, args, o, 1), *namer = NULL;
-
-	/*
-	 * Doing env's job: execvp(NAME), NAME's own chain resolved afresh,
-	 * as the kernel's exec of NAME would, in slots of its own.
-	 */
-	for (int envs = 1; a->err == 0 && a->plan.run == RS_RUN_ENV; envs++) {
-		char **argv = env_args(a);
-		struct attempt *next =
-		        argv != NULL ? malloc(3 * sizeof *next) : NULL;
-
-		a->env = namer;
-		if (next == NULL) {
-			free(argv);
-			a->err = a->f.err = ENOMEM;
-			a->f.fault = RS_FAULT_EXEC;
-			a->f.file = a->plan.file;
-			return a;
-		}
-		a->env_args = argv;
-		a->env_slots = next;
-		namer = a;
-		a = run(next, argv, o, envs < RS_MAX_ENV);
-	}
-	a->env = namer;
-	return a;
+	free(out->strings);
+	out->strings = buf;
+	out->f = *f;
+	out->f.file = copy(&buf, f->file);
+	out->f.interp = copy(&buf, f->interp);
+	out->f.env_script = copy(&buf, f->env_script);
+	out->f.env = copy(&buf, f->env);
+	out->f.env_name = copy(&buf, f->env_name);
 }
 
 void
-run_command_free(struct attempt *a)
+run_command(char *args[], const struct options *o, struct outcome *out)
 {
-	/* Each attempt that named a command holds what its job needed. */
-	for (struct attempt *n = a->env; n != NULL;) {
-		struct attempt *up = n->env;
+	struct ctx ctx = {o, out};
+	struct rs_starter s = {o->dry_run ? record : execve_in_place, &ctx};
+	struct rs_call c = {AT_FDCWD,
+	                    RS_SEARCH | RS_REPORT | RS_MAY_MAP |
+	                            (o->split ? RS_SPLIT : 0),
+	                    RS_ENOEXEC_SHELL,
+	                    getenv("PATH"),
+	                    &s,
+	                    CLI_STACK_MAX,
+	                    o->dry_run ? NULL : getenv(RS_LOG_ENV),
+	                    review,
+	                    keep,
+	                    &ctx};
 
-		free(n->env_args);
-		free(n->env_slots);
-		n = up;
-	}
+	memset(out, 0, sizeof *out);
+	out->f = (struct rs_failure){RS_FAULT_EXEC, ENOMEM, args[0], NULL,
+	                             NULL,          NULL,   NULL};
+	out->err = rs_run(&c, args[0], args, environ);
+	/* No failure kept: memory was short before any could be. */
+	if (out->err != 0 && out->strings == NULL)
+		out->f.err = out->err;
+}
+
+void
+outcome_free(struct outcome *out)
+{
+	for (size_t i = 0; out->argv != NULL && out->argv[i] != NULL; i++)
+		free(out->argv[i]);
+	free(out->argv);
+	free(out->file);
+	free(out->env);
+	free(out->strings);
 }

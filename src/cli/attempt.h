@@ -1,13 +1,12 @@
 /*
- * Running a command as execvp(3) would, for the runscript binary: each
- * file resolved (src/resolve.c) and exec'd (src/exec.c) in turn, PATH
- * candidate by candidate, keeping the failure to report.
+ * Running a command as execvp(3) would, for the runscript binary: the core's
+ * run (src/core/run.c) with an exec in place, or a dry run's record, and
+ * the failure kept to report.
  */
 #ifndef ATTEMPT_H
 #define ATTEMPT_H
 
 #include "diag.h"
-#include "path.h"
 #include "resolve.h"
 
 struct options {
@@ -15,33 +14,30 @@ struct options {
 	int dry_run;       /* -n: print the plan instead of running it */
 	int split;         /* -S: split #! arguments at blanks */
 	int tree;          /* --tree: preload librunscript.so below */
-	int supervise;     /* --supervise: hold busy execs of the tree */
 	int check;         /* --check: lint the operands, run nothing */
 	int quiet;         /* -q: with --check, the exit status only */
+	int supervise;     /* --supervise: hold busy execs of the tree */
 	const char *log;   /* --log FILE, or NULL */
 };
 
-/* One try at running a file: its plan, or why it failed. */
-struct attempt {
-	int err;
-	char **args;               /* the argv it runs with */
-	struct attempt *env;       /* whose #!/usr/bin/env named it, if any */
-	char **env_args;           /* for env's job: its argv... */
-	struct attempt *env_slots; /* ...and its attempts */
+/* What a run that returns leaves: a dry run's command, or a failure. */
+struct outcome {
+	int err;     /* 0: a dry run's command is in file and argv */
+	char *file;  /* the file it would exec */
+	char **argv; /* and the argv it would get */
+	char *env;   /* the env whose job found file, or NULL */
 	struct rs_failure f;
-	struct rs_plan plan;
-	char name[RS_CANDIDATE_MAX]; /* the candidate of a PATH search */
+	char *strings; /* what f's strings point into */
 };
 
 /*
- * Runs args[0] with args as execvp(3) would, unless o asks for a dry run;
- * returns the attempt with the plan to print (err 0) or the failure to
- * report. slot is room for three attempts.
+ * Runs args[0] with args as execvp(3) would, unless o asks for a dry run,
+ * and returns only if it cannot, or for a dry run: out says what to print.
+ * The failure's strings are kept for as long as out is.
  */
-struct attempt *run_command(struct attempt slot[3], char *args[],
-                            const struct options *o);
+void run_command(char *args[], const struct options *o, struct outcome *out);
 
-/* Gives back what run_command() allocated for env's jobs, once done. */
-void run_command_free(struct attempt *a);
+/* Gives back what run_command() kept in out. */
+void outcome_free(struct outcome *out);
 
 #endif

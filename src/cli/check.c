@@ -3,16 +3,21 @@
  * as a run resolves it (src/resolve.c), and whatever would make a direct
  * exec fail, or run otherwise than its author meant, is reported in the
  * compilers' layout, FILE:LINE: SEVERITY: MESSAGE, with the texts that a
- * run reports the same problems with (src/diag.c, src/hint.c).
+ * run reports the same problems with (hint.c), on standard output: they
+ * are what --check was asked for, to be piped or saved, while standard
+ * error stays for runscript's own failures.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "attempt.h"
 #include "check.h"
-#include "path.h"
+#include "hint.h"
+#include "runscript.h"
 
 /* What the kernel, reading BINPRM_BUF_SIZE bytes, makes of a long line. */
 static void
@@ -20,7 +25,7 @@ long_line(struct diag *d, const char *file, const struct rs_level *l)
 {
 	const char *name_end = l->sb.interp + strlen(l->sb.interp);
 
-	if (l->mapped == 0)
+	if (!l->long_line)
 		return;
 	diag_say(d, file, DIAG_ERROR,
 	         name_end - l->buf >= BINPRM_BUF_SIZE
@@ -44,7 +49,7 @@ lint_line(struct diag *d, const char *file, const struct rs_level *l)
 	if (sb->interp[0] != '/' && rs_check_exec(AT_FDCWD, sb->interp) == 0)
 		hint_relative(d, file, sb->interp, DIAG_WARNING);
 	if (env_words(sb))
-		hint_env_words(d, file, sb->interp, sb->arg, DIAG_ERROR);
+		report_env_words(d, file, sb->interp, sb->arg);
 }
 
 /* The file that level i of p's chain was read from. */
@@ -56,81 +61,108 @@ level_file(const struct rs_plan *p, size_t i)
 
 /*
  * env's command, found on PATH as env's execvp() would find it, and its
- * own chain: reported as a run reports them, when it fails.
+ * own chain: reported as a run reports them, when it fails. It is run as
+ * a dry run is, whose own warnings are not --check's to give.
  */
 static void
 lint_env(struct diag *d, const struct rs_plan *p, unsigned flags)
 {
-	const char *name = p->level[p->depth - 1].sb.arg;
-	struct rs_failure f = {RS_FAULT_MISSING, ENOENT, name, NULL};
-	char buf[RS_CANDIDATE_MAX];
-	const char *cand = NULL;
-	struct rs_path it;
-	struct rs_plan q;
+	char *name = p->level[p->depth - 1].sb.arg;
+	char *args[] = {name, NULL};
+	struct diag silent;
+	struct options o = {&silent, 1,   (flags & RS_SPLIT) != 0, 0, 1, 1,
+	                    0,       NULL};
+	struct outcome out = {0};
 
-	if (strchr(name, '/') != NULL)
-		cand = name;
-	else if (rs_path_start(&it, name, getenv("PATH")) == 0)
-		cand = rs_path_next(&it, buf);
-	while (cand != NULL) {
-		int err = rs_resolve(AT_FDCWD, cand, flags, &q, &f);
-
-		if (err == 0 ||
-		    !(f.fault == RS_FAULT_SCRIPT && rs_path_goes_on(err))) {
-			if (err != 0)
-				diag_env_failure(d, &f,
-				                 level_file(p, p->depth - 1),
-				                 p->file, name);
-			rs_plan_release(&q);
-			return;
-		}
-		rs_plan_release(&q);
-		cand = cand == name ? NULL : rs_path_next(&it, buf);
-	}
-	f = (struct rs_failure){RS_FAULT_MISSING, ENOENT, name, NULL};
-	diag_env_failure(d, &f, level_file(p, p->depth - 1), p->file, name);
+	diag_init(&silent, STDERR_FILENO, 1, 1);
+	run_command(args, &o, &out);
+	if (out.err != 0)
+		report_env_failure(d, &out.f, level_file(p, p->depth - 1),
+		                   p->file, name);
+	outcome_free(&out);
 }
 
 /*
  * What a run would fail with at the end of the chain: env's command, or
- * a #! line that the kernel refuses.
+ * a file that the kernel refuses with ENOEXEC, which only execvp(3) and
+ * shells take for a shell script. A file that is neither #! nor ELF for
+ * this machine is taken to be refused too where binfmt_misc cannot be
+ * read (RS_RUN_KERNEL), as it is unless a handler claims it.
  */
 static void
 lint_end(struct diag *d, const struct rs_plan *p, unsigned flags)
 {
+	const struct rs_level *l = &p->level[p->lines];
+	const char *file = level_file(p, p->lines);
+
 	if (p->run == RS_RUN_ENV)
 		lint_env(d, p, flags);
-	else if (p->run == RS_RUN_SHELL && p->level[p->lines].len >= 2 &&
-	         memcmp(p->level[p->lines].buf, "#!", 2) == 0)
+	if ((p->run != RS_RUN_SHELL && p->run != RS_RUN_KERNEL) || p->bom)
+		return;
+	diag_say(d, file, DIAG_ERROR,
+	         l->len >= 2 && memcmp(l->buf, "#!", 2) == 0
+	                 ? "the #! line names no interpreter: a direct exec "
+	                   "fails (ENOEXEC)"
+	                 : "neither #! nor a format the kernel loads: a direct "
+	                   "exec fails (ENOEXEC)",
+	         NULL);
+	if (p->run == RS_RUN_KERNEL)
 		diag_say(
-		        d, level_file(p, p->lines), DIAG_ERROR,
-		        "the #! line names no interpreter: a direct exec fails "
-		        "(ENOEXEC)",
+		        d, file, DIAG_NOTE,
+		        "unless a binfmt_misc handler takes it, which cannot "
+		        "be told here: /proc/sys/fs/binfmt_misc cannot be read",
 		        NULL);
+	diag_say(d, file, DIAG_NOTE,
+	         "shells and execvp(3) run it with " RS_SHELL ", other "
+	         "launchers fail; begin it with a #! line, such as "
+	         "#!" RS_SHELL,
+	         NULL);
 }
 
-/*
- * Checks one file; returns 0, or runscript's own exit status when the
- * file cannot be checked at all.
- */
+/* Whether file is a regular file without an execute bit at all. */
 static int
+no_exec_bits(const char *file)
+{
+	struct stat st;
+
+	return stat(file, &st) == 0 && S_ISREG(st.st_mode) &&
+	       (st.st_mode & 0111) == 0;
+}
+
+/* Checks one file. */
+static void
 check_file(struct diag *d, char *file, unsigned flags)
 {
-	struct rs_failure f = {RS_FAULT_SCRIPT, 0, file, NULL};
+	struct rs_failure f = {
+	        RS_FAULT_SCRIPT, 0, file, NULL, NULL, NULL, NULL};
 	struct rs_plan p;
-	int err = rs_resolve(AT_FDCWD, file, flags | RS_LINT, &p, &f);
+	char *mem = malloc(RS_RESOLVE_MAX);
+	struct rs_arena a = {mem, RS_RESOLVE_MAX, 0, 0};
+	int err;
 
-	/* Not there, or not readable: nothing to check, our own failure. */
-	if (err != 0 && f.fault == RS_FAULT_SCRIPT) {
-		struct diag own = {0, d->quiet, 0};
-
-		rs_plan_release(&p);
-		return diag_failure(&own, &f);
+	if (mem == NULL) {
+		d->err = ENOMEM;
+		return;
 	}
-	if ((f.err = rs_check_exec(AT_FDCWD, file)) != 0) {
-		struct rs_failure x = {RS_FAULT_SCRIPT, f.err, file, NULL};
+	err = rs_resolve(AT_FDCWD, file, flags | RS_LINT, &p, &f, &a);
 
-		diag_failure(d, &x);
+	/* Not there, not a regular file or not readable: nothing to read. */
+	if (err != 0 && f.fault == RS_FAULT_SCRIPT) {
+		report_failure(d, &f);
+		free(mem);
+		return;
+	}
+	/*
+	 * A file without an execute bit at all is not meant to be exec'd (a
+	 * module, a library to source): what an exec would meet is told, as
+	 * warnings.
+	 */
+	if ((f.err = rs_check_exec(AT_FDCWD, file)) != 0) {
+		struct rs_failure x = {
+		        RS_FAULT_SCRIPT, f.err, file, NULL, NULL, NULL, NULL};
+
+		d->demote = no_exec_bits(file);
+		report_failure(d, &x);
 	}
 	if (p.bom)
 		hint_bom(d, file, DIAG_ERROR);
@@ -138,24 +170,22 @@ check_file(struct diag *d, char *file, unsigned flags)
 		lint_line(d, level_file(&p, i), &p.level[i]);
 	if (err != 0) {
 		f.err = err;
-		diag_failure(d, &f);
+		report_failure(d, &f);
 	} else
 		lint_end(d, &p, flags);
-	rs_plan_release(&p);
-	return 0;
+	d->demote = 0;
+	free(mem);
 }
 
 int
 check_files(char *files[], int quiet, int split)
 {
-	struct diag d = {1, quiet, 0};
-	int status = 0;
+	struct diag d;
 
-	for (; *files != NULL; files++) {
-		int own = check_file(&d, *files, split ? RS_SPLIT : 0);
-
-		if (own > status)
-			status = own;
-	}
-	return status != 0 ? status : d.errors != 0;
+	diag_init(&d, STDOUT_FILENO, 1, quiet);
+	for (; *files != NULL; files++)
+		check_file(&d, *files, split ? RS_SPLIT : 0);
+	if (d.err != 0)
+		return diag_write_error(d.err);
+	return d.errors != 0;
 }

@@ -1,22 +1,62 @@
 /*
- * Every byte runscript writes to standard error goes through here: lines
- * about a file, "runscript: FILE: TEXT" as runscript reports, or
- * "FILE:1: SEVERITY: TEXT" as --check reports (compilers' layout), with
- * the user's bytes (names, option text) in caret notation. Each function
- * that ends runscript returns the exit status to end it with.
+ * Formatting, the leaf of reporting: a line is built whole in a buffer of
+ * the caller's, with the user's bytes (names, option text) in caret
+ * notation or shell-quoted, then written with one write(2), so that lines
+ * of runs that share a pipe or a file stay whole. A report line is
+ * "runscript: FILE: TEXT" as runscript reports, or "FILE:1: SEVERITY: TEXT"
+ * as --check reports (compilers' layout). What to say about a failure is
+ * hint.h's; this knows nothing of it. Each function that ends runscript
+ * returns the exit status to end it with.
  */
 #ifndef DIAG_H
 #define DIAG_H
 
 #include <stddef.h>
 
-#include "resolve.h"
+/*
+ * The longest line written, newline included: PIPE_BUF on Linux, the most
+ * that one write(2) to a pipe puts there whole, between other writers'.
+ */
+#define LINE_MAX_BYTES 4096
+
+/* The most bytes a name takes, escaped, before it is cut with LINE_CUT. */
+#define LINE_NAME_MAX 1024
+
+/* What stands for the bytes left out of a name or a line. */
+#define LINE_CUT "[...]"
+
+/* One line being built, to be written to fd. */
+struct line {
+	int fd;
+	int spill; /* write out a full buffer and go on, rather than cut */
+	int cut;   /* bytes were left out: LINE_CUT ends the line */
+	int err;   /* the first errno a write failed with, or 0 */
+	size_t len;
+	char buf[LINE_MAX_BYTES];
+};
+
+/*
+ * Starts a line for fd. A spilling line may be longer than
+ * the buffer and take several writes (-n's command line, on standard
+ * output); any other is cut to LINE_MAX_BYTES.
+ */
+void line_start(struct line *l, int fd, int spill);
+void line_put(struct line *l, const char *text);
+/* The first len bytes of name, in caret notation, cut past LINE_NAME_MAX. */
+void line_name(struct line *l, const char *name, size_t len);
+/* word, quoted for a POSIX shell to read back as one word; bare if plain. */
+void line_word(struct line *l, const char *word, int bare);
+/* Ends the line with a newline and writes it. Returns 0 or an errno. */
+int line_end(struct line *l);
 
 /* Where a report goes and how it is laid out: the caller's. */
 struct diag {
 	int check;  /* lay lines out as --check does */
 	int quiet;  /* write nothing (--check -q) */
+	int demote; /* report errors as warnings: a file not meant to be run */
 	int errors; /* error lines so far, written or not */
+	int err;    /* the first errno a write failed with, or 0 */
+	struct line line;
 };
 
 enum diag_kind {
@@ -25,6 +65,9 @@ enum diag_kind {
 	DIAG_HINT,    /* what to do about the line before */
 	DIAG_NOTE,    /* more about the line before */
 };
+
+/* Sets d up to report to fd, in --check's layout when check is set. */
+void diag_init(struct diag *d, int fd, int check, int quiet);
 
 /* A line about file, of kind, made of the pieces below. */
 void diag_start(struct diag *d, const char *file, enum diag_kind kind);
@@ -56,53 +99,5 @@ int diag_setid(void);
 
 /* Writing standard output failed with err. Returns RS_EXIT_CANCELED. */
 int diag_write_error(int err);
-
-/* Why f failed, and a hint when one helps. Returns 126 or 127. */
-int diag_failure(struct diag *d, const struct rs_failure *f);
-
-/*
- * Why f failed, for the command name that the #! line of script gave to
- * env, which runscript ran for env. Returns 126 or 127, as env would.
- */
-int diag_env_failure(struct diag *d, const struct rs_failure *f,
-                     const char *script, const char *env, const char *name);
-
-/* The hints of hint.c, shared by the run and --check. */
-
-/* Why the kernel would refuse to exec file with EACCES, when we can tell. */
-void hint_access(struct diag *d, const char *file);
-
-/* The hints for an interpreter that file's #! line names and that fails. */
-void hint_interp(struct diag *d, const char *file, const char *interp, int err);
-
-/* The hint to write ./name, for a name that PATH lacks but "." has. */
-void hint_here(struct diag *d, const char *name);
-
-/* A failure to exec file for want of its ELF interpreter, if that is it. */
-int hint_loader(struct diag *d, const char *file);
-
-/* file's #! line ends in a carriage return: of kind, and the fix. */
-void hint_crlf(struct diag *d, const char *file, enum diag_kind kind);
-
-/* file's #! line names interp, a relative name: of kind, and the fix. */
-void hint_relative(struct diag *d, const char *file, const char *interp,
-                   enum diag_kind kind);
-
-/*
- * Whether a #! line gives env one argument with blanks, neither an option
- * nor an assignment, that names no command on PATH: env will look for a
- * command of that whole name and fail.
- */
-int env_words(const struct shebang *sb);
-
-/*
- * env, on script's #! line, is given one argument with blanks, arg, which
- * names no command: it will fail. Of kind, and the fix.
- */
-void hint_env_words(struct diag *d, const char *script, const char *env,
-                    const char *arg, enum diag_kind kind);
-
-/* A byte order mark hides file's #! line: of kind, and the fix. */
-void hint_bom(struct diag *d, const char *file, enum diag_kind kind);
 
 #endif

@@ -55,7 +55,8 @@ struct held {
 };
 
 struct supervisor {
-	int listener, report, log;
+	int listener, report;
+	const char *log; /* RUNSCRIPT_LOG's file, or NULL */
 	pid_t command;
 	int command_done;
 	char *const *unreadable; /* the probe's argv: a PROT_NONE page */
@@ -185,6 +186,26 @@ drop(struct supervisor *s, size_t i)
 		memcpy(&s->held[i], &s->held[s->nheld], sizeof *s->held);
 }
 
+/*
+ * The log's line about an exec held for ms milliseconds, after the
+ * supervisor's own "pid PID (runscript): ": the process that made it.
+ */
+static void
+log_held(const struct supervisor *s, const struct held *h, unsigned long ms)
+{
+	char pid[21], n[21];
+	const char *line[] = {"pid ",
+	                      rs_decimal(pid, (unsigned long long)h->t.pid),
+	                      ": ",
+	                      h->t.path,
+	                      " was busy: held the exec for ",
+	                      rs_decimal(n, ms),
+	                      " ms",
+	                      NULL};
+
+	rs_log(s->log, line);
+}
+
 /* Which system call n is: 1 for execveat, 0 for execve, -1 for neither. */
 static int
 which_exec(const struct seccomp_data *d)
@@ -260,7 +281,7 @@ retry(struct supervisor *s)
 		ms = (unsigned long)((now - h->since + 999999) / 1000000);
 		if (ms > s->tally.max_ms)
 			s->tally.max_ms = ms;
-		log_held(s->log, (long)h->t.pid, h->t.path, ms);
+		log_held(s, h, ms);
 		let_go(s, h->id);
 		drop(s, i);
 	}
@@ -334,7 +355,7 @@ hold_serve(int listener, pid_t command, int report_fd)
 	s.listener = listener;
 	s.report = report_fd;
 	s.command = command;
-	s.log = log_open();
+	s.log = rs_log_of(environ);
 	/* Without the probe's page, every exec is let go as it comes. */
 	s.unreadable = page == MAP_FAILED ? NULL : page;
 	sigemptyset(&chld);

@@ -6,41 +6,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "diag.h"
 #include "quote.h"
-
-static const char plain[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-        "0123456789_@%+=:,./-";
-
-static int
-control(unsigned char c)
-{
-	return c < 0x20 || c == 0x7f;
-}
-
-static void
-dollar_quote(FILE *out, const char *s)
-{
-	fputs("$'", out);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c == '\r')
-			fputs("\\r", out);
-		else if (c == '\\' || c == '\'')
-			fprintf(out, "\\%c", c);
-		else if (control(c))
-			fprintf(out, "\\%03o", c);
-		else
-			putc(c, out);
-	}
-	putc('\'', out);
-}
 
 /* Whether a shell reads s, as a command's first word, as an assignment. */
 static int
@@ -53,73 +22,51 @@ assignment(const char *s)
 	return n > 0 && (*s < '0' || *s > '9') && s[n] == '=';
 }
 
-/* quote_word(), with quotes even for a plain word when bare is not set. */
-static void
-quote(FILE *out, const char *s, int bare)
+/*
+ * Whether the line must run file through env to give it argv0: a program
+ * exec'd under a name that is not its path, as a PATH search gives it.
+ * env cannot run a name with '=', which it takes for an assignment: that
+ * one is printed by its path, the one case whose argv[0] differs from the
+ * run's.
+ */
+static int
+through_env(const char *file, const char *argv0)
 {
-	const char *p;
-
-	if (bare && *s != '\0' && strspn(s, plain) == strlen(s)) {
-		fputs(s, out);
-		return;
-	}
-	for (p = s; *p != '\0'; p++)
-		if (control((unsigned char)*p)) {
-			dollar_quote(out, s);
-			return;
-		}
-	putc('\'', out);
-	for (p = s; *p != '\0'; p++)
-		if (*p == '\'')
-			fputs("'\\''", out);
-		else
-			putc(*p, out);
-	putc('\'', out);
-}
-
-void
-quote_word(FILE *out, const char *s)
-{
-	quote(out, s, 1);
+	return argv0 != NULL && strcmp(file, argv0) != 0 &&
+	       strchr(argv0, '=') == NULL;
 }
 
 int
-print_plan(struct rs_plan *p, char *const args[], int preload)
+print_plan(const char *file, char *const argv[], int preload, const char *env)
 {
-	const char *file, *value;
-	char **argv;
-	size_t n;
+	const char *value;
+	struct line l;
+	size_t i = argv[0] != NULL;
+	int env_runs = through_env(file, argv[0]);
 
-	/*
-	 * A dry run cannot ask the kernel what it makes of a file that is
-	 * neither ELF nor a script: it shows what ENOEXEC would bring.
-	 */
-	if (p->run == RS_RUN_KERNEL)
-		p->run = RS_RUN_SHELL;
-	file = p->run == RS_RUN_SHELL ? RS_SHELL : p->file;
-	n = rs_plan_argv(p, args, NULL);
-	if ((argv = malloc((n + 1) * sizeof *argv)) == NULL)
-		return errno;
-	rs_plan_argv(p, args, argv);
+	line_start(&l, STDOUT_FILENO, 1);
 	if (preload && (value = getenv("LD_PRELOAD")) != NULL) {
-		fputs("LD_PRELOAD=", stdout);
-		quote_word(stdout, value);
-		putchar(' ');
+		line_put(&l, "LD_PRELOAD=");
+		line_word(&l, value, 1);
+		line_put(&l, " ");
+	}
+	if (env_runs) {
+		file = env;
+		i = 0;
 	}
 	/*
 	 * Pasted into a shell, a bare name would be searched on PATH, and
 	 * NAME=... would be an assignment.
 	 */
-	if (strchr(file, '/') == NULL)
-		fputs("./", stdout);
-	quote(stdout, file, !assignment(file));
-	for (size_t i = 1; i < n; i++) {
-		putchar(' ');
-		quote_word(stdout, argv[i]);
+	if (strchr(file, '/') == NULL && file != env)
+		line_put(&l, "./");
+	line_word(&l, file, !assignment(file));
+	/* env would take a name that starts with '-' for an option. */
+	if (env_runs && argv[0][0] == '-')
+		line_put(&l, " --");
+	for (; argv[i] != NULL; i++) {
+		line_put(&l, " ");
+		line_word(&l, argv[i], 1);
 	}
-	putchar('\n');
-	free(argv);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		return errno != 0 ? errno : EIO;
-	return 0;
+	return line_end(&l);
 }

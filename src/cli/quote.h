@@ -2,19 +2,15 @@
 #ifndef QUOTE_H
 #define QUOTE_H
 
-#include <stdio.h>
-
-#include "resolve.h"
-
-/* Writes s to out so that a POSIX shell reads it back as one word, s. */
-void quote_word(FILE *out, const char *s);
-
 /*
- * Prints, on one line of standard output, the command that the plan runs
- * for a script run with args, quoted so that a shell runs the same argv,
- * after LD_PRELOAD's assignment when preload is set. Returns 0, or an
- * errno when it cannot be written.
+ * Prints, on one line of standard output, the command that execs file
+ * with argv, quoted so that a shell runs the same argv, after LD_PRELOAD's
+ * assignment when preload is set. A program found by a PATH search runs
+ * under the name searched for, which only a search gives it: the line then
+ * runs it through env, the path of the env whose search found it, or "env"
+ * for runscript's own. Returns 0, or an errno when it cannot be written.
  */
-int print_plan(struct rs_plan *p, char *const args[], int preload);
+int print_plan(const char *file, char *const argv[], int preload,
+               const char *env);
 
 #endif

@@ -2,14 +2,16 @@
  * runscript — run a script through the interpreter on its #! line, exactly
  * as the kernel would, without ever exec'ing the script itself.
  *
- * main() reads the options, refuses to run set-id, then resolves SCRIPT
- * (src/resolve.c, through the PATH search of src/path.c for a bare name)
- * and either prints the plan (-n, src/quote.c) or execs it (src/exec.c);
- * what is left to do is to report why not (src/diag.c).
+ * main() reads the options, refuses to run set-id, then runs SCRIPT as
+ * execvp(3) would (src/cli/attempt.c, over the core's src/core/run.c),
+ * which returns only for a dry run, whose command it prints (-n,
+ * src/cli/quote.c), or to report why SCRIPT could not run (hint.c,
+ * through diag.c).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +21,14 @@
 #include "attempt.h"
 #include "check.h"
 #include "diag.h"
-#include "log.h"
+#include "hint.h"
+#include "logname.h"
 #include "quote.h"
 #include "supervise.h"
 #include "tree.h"
+
+/* Long options without a letter, valued past any char getopt returns. */
+enum { OPT_TREE = UCHAR_MAX + 1, OPT_CHECK, OPT_SUPERVISE, OPT_LOG };
 
 static const char usage_text[] =
         "Usage: runscript [OPTION]... [--] SCRIPT [ARG]...\n"
@@ -42,8 +48,9 @@ static const char usage_text[] =
         "                 reaches what --tree cannot: Go and static programs.\n"
         "      --log FILE Append one line to FILE for each exec held. The same\n"
         "                 as RUNSCRIPT_LOG=FILE; --supervise adds a summary.\n"
-        "      --check    Run nothing: report what would make each FILE fail to\n"
-        "                 run, or run otherwise than meant, as FILE:LINE: messages.\n"
+        "      --check    Run nothing: report on standard output what would make\n"
+        "                 each FILE fail to run, or run otherwise than meant, as\n"
+        "                 FILE:LINE: lines.\n"
         "  -q, --quiet    With --check, report nothing: the exit status tells.\n"
         "  -h, --help     Display this help and exit.\n"
         "  -V, --version  Output version information and exit.\n"
@@ -51,7 +58,7 @@ static const char usage_text[] =
         "A SCRIPT without a slash is searched for in PATH, as execvp(3) does.\n"
         "Exit status: that of SCRIPT; 125 if runscript itself fails, 126 if SCRIPT\n"
         "or its interpreter cannot be run, 127 if either is not found. With\n"
-        "--check: 0 if every FILE is clean, 1 if one has an error.\n"
+        "--check: 0 if no FILE has an error (warnings aside), 1 if one has.\n"
         "\n"
         "Under --supervise the whole tree runs with NO_NEW_PRIVS: set-user-ID\n"
         "programs such as sudo run without their privileges. COMMAND's parent\n"
@@ -75,8 +82,9 @@ print_and_exit(const char *text)
 
 /*
  * getopt_long() leaves optopt at 0 for an unknown long option and at the
- * option's own letter for a known long option given an argument; any
- * other letter is an unknown short option.
+ * option's own value for a known long option given an argument; any
+ * other letter is an unknown short option. No short option takes an
+ * argument, so a known letter in optopt is a long option's.
  */
 static void
 bad_option(const char *arg)
@@ -85,10 +93,10 @@ bad_option(const char *arg)
 
 	if (optopt == 0)
 		exit(diag_usage("unrecognized option ", arg, strlen(arg), ""));
-	if (optopt == 'L')
+	if (optopt == OPT_LOG)
 		exit(diag_usage("option ", arg, strlen(arg),
 		                " requires an argument"));
-	if (strchr("nSTUCqhV", optopt) != NULL)
+	if (optopt > UCHAR_MAX || strchr("nSqhV", optopt) != NULL)
 		exit(diag_usage("option ", arg, strcspn(arg, "="),
 		                " doesn't allow an argument"));
 	exit(diag_usage("invalid option -- ", &c, 1, ""));
@@ -103,10 +111,10 @@ parse_options(int argc, char *argv[], struct options *o)
 	static const struct option longopts[] = {
 	        {"dry-run", no_argument, NULL, 'n'},
 	        {"split", no_argument, NULL, 'S'},
-	        {"tree", no_argument, NULL, 'T'},
-	        {"supervise", no_argument, NULL, 'U'},
-	        {"log", required_argument, NULL, 'L'},
-	        {"check", no_argument, NULL, 'C'},
+	        {"tree", no_argument, NULL, OPT_TREE},
+	        {"supervise", no_argument, NULL, OPT_SUPERVISE},
+	        {"log", required_argument, NULL, OPT_LOG},
+	        {"check", no_argument, NULL, OPT_CHECK},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, 'V'},
@@ -123,16 +131,16 @@ parse_options(int argc, char *argv[], struct options *o)
 		case 'S':
 			o->split = 1;
 			break;
-		case 'T':
+		case OPT_TREE:
 			o->tree = 1;
 			break;
-		case 'U':
+		case OPT_SUPERVISE:
 			o->supervise = 1;
 			break;
-		case 'L':
+		case OPT_LOG:
 			o->log = optarg;
 			break;
-		case 'C':
+		case OPT_CHECK:
 			o->check = 1;
 			break;
 		case 'q':
@@ -169,9 +177,9 @@ parse_options(int argc, char *argv[], struct options *o)
 int
 main(int argc, char *argv[])
 {
-	struct diag diag = {0, 0, 0};
+	struct diag diag;
 	struct options o = {&diag, 0, 0, 0, 0, 0, 0, NULL};
-	struct attempt slot[3], *a;
+	struct outcome out = {0};
 	char **args = argv + parse_options(argc, argv, &o);
 	int err;
 
@@ -183,6 +191,7 @@ main(int argc, char *argv[])
 	if (getauxval(AT_SECURE) || getuid() != geteuid() ||
 	    getgid() != getegid())
 		return diag_setid();
+	diag_init(&diag, STDERR_FILENO, 0, 0);
 	if (o.check)
 		return check_files(args, o.quiet, o.split);
 	if (o.log != NULL && (err = log_name(o.log)) != 0)
@@ -195,16 +204,18 @@ main(int argc, char *argv[])
 	/* Returns here in COMMAND's process only, under the filter. */
 	if (o.supervise && (err = supervise_tree(&o)) != 0)
 		return err;
-	a = run_command(slot, args, &o);
-	/* Only a dry run gets here with a plan. */
-	if (a->err == 0) {
-		if ((err = print_plan(&a->plan, a->args, o.tree)) != 0)
+	run_command(args, &o, &out);
+	/* Only a dry run gets here with a command. */
+	if (out.err == 0) {
+		err = print_plan(out.file, out.argv, o.tree,
+		                 out.env != NULL ? out.env : "env");
+		if (err != 0)
 			err = diag_write_error(err);
-	} else if (a->env != NULL)
-		err = diag_env_failure(&diag, &a->f, a->env->plan.script,
-		                       a->env->plan.file, a->args[0]);
+	} else if (out.f.env != NULL)
+		err = report_env_failure(&diag, &out.f, out.f.env_script,
+		                         out.f.env, out.f.env_name);
 	else
-		err = diag_failure(&diag, &a->f);
-	run_command_free(a);
+		err = report_failure(&diag, &out.f);
+	outcome_free(&out);
 	return err;
 }

@@ -34,6 +34,8 @@
 #include "runscript.h"
 #include "supervise.h"
 
+extern char **environ;
+
 #ifdef __x86_64__
 /*
  * The filter. On x86_64 a process may make its system calls three ways,
@@ -94,11 +96,15 @@ install_filter(void)
 	             &prog);
 	if (fd == -1 && errno == EINVAL &&
 	    (fd = seccomp(SECCOMP_SET_MODE_FILTER,
-	                  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) != -1)
-		diag_say(&(struct diag){0, 0, 0}, "--supervise", DIAG_WARNING,
+	                  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) != -1) {
+		struct diag d;
+
+		diag_init(&d, STDERR_FILENO, 0, 0);
+		diag_say(&d, "--supervise", DIAG_WARNING,
 		         "the kernel refused SECCOMP_FILTER_FLAG_SPEC_ALLOW: "
 		         "the tree runs with the SSBD mitigation on",
 		         NULL);
+	}
 	return fd;
 #else
 	errno = ENOSYS;
@@ -114,9 +120,10 @@ install_filter(void)
 static int
 without_filter(const struct options *o, int err)
 {
-	struct diag d = {0, 0, 0};
+	struct diag d;
 	const char *outer = getenv(SUPERVISE_ENV);
 
+	diag_init(&d, STDERR_FILENO, 0, 0);
 	if (err == EBUSY && outer != NULL && *outer != '\0') {
 		diag_say(&d, "--supervise", DIAG_WARNING,
 		         "the tree is already supervised by runscript (a "
@@ -245,10 +252,8 @@ supervise_tree(const struct options *o)
 	if ((pid = fork()) == -1)
 		return diag_cancel("--supervise", "fork", errno);
 	if (pid > 0) {
-		const char *log = getenv(LOG_ENV);
-
 		close(report[1]);
-		forward_until_end(report[0], log != NULL && *log != '\0');
+		forward_until_end(report[0], rs_log_of(environ) != NULL);
 	}
 	close(report[0]);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

@@ -96,29 +96,32 @@ tree_preload(void)
 static int
 open_command(const char *command)
 {
-	char buf[RS_CANDIDATE_MAX];
 	struct rs_path s;
-	const char *file;
+	char *buf;
+	int fd = -1;
 
 	if (strchr(command, '/') != NULL)
 		return open(command, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (rs_path_start(&s, command, getenv("PATH")) != 0)
+	if (rs_path_start(&s, command, getenv("PATH")) != 0 ||
+	    (buf = malloc(s.room)) == NULL)
 		return -1;
-	while ((file = rs_path_next(&s, buf)) != NULL)
-		if (access(file, X_OK) == 0)
-			return open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	return -1;
+	while (fd == -1 && rs_path_next(&s, buf) != NULL)
+		if (access(buf, X_OK) == 0)
+			fd = open(buf, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	free(buf);
+	return fd;
 }
 
 void
 tree_warn_unreached(const char *command)
 {
-	struct diag d = {0, 0, 0};
+	struct diag d;
 	int fd = open_command(command);
 	enum elf_kind kind = fd == -1 ? ELF_NOT : elf_kind(fd);
 
 	if (fd != -1)
 		close(fd);
+	diag_init(&d, STDERR_FILENO, 0, 0);
 	if (kind == ELF_GO || kind == ELF_STATIC)
 		diag_say(&d, command, DIAG_WARNING,
 		         kind == ELF_GO

@@ -12,6 +12,8 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -84,47 +86,48 @@ half(const unsigned char *p)
 static int
 native_elf(const unsigned char *head, size_t len)
 {
-	/* e_type and e_machine follow e_ident in either class. */
-	unsigned type = half(head + EI_NIDENT);
+	unsigned type;
 
-	return len >= EI_NIDENT + 4 && memcmp(head, ELFMAG, SELFMAG) == 0 &&
-	       (type == ET_EXEC || type == ET_DYN) &&
+	if (len < EI_NIDENT + 4 || memcmp(head, ELFMAG, SELFMAG) != 0)
+		return 0;
+	/* e_type and e_machine follow e_ident in either class. */
+	type = half(head + EI_NIDENT);
+	return (type == ET_EXEC || type == ET_DYN) &&
 	       native_machine(half(head + EI_NIDENT + 2));
 }
 
-/* Reads the small file name in dir into text; returns 0, or -1. */
-static int
-slurp(int dir, const char *name, char *text, size_t size)
-{
-	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd == -1)
-		return -1;
-	n = read(fd, text, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	text[n] = '\0';
-	return 0;
-}
-
-/* What follows key at the start of a line of text, or NULL. */
-static const char *
-field(const char *text, const char *key)
-{
-	size_t n = strlen(key);
-
-	for (const char *p = text; p != NULL; p = strchr(p, '\n')) {
-		p += *p == '\n';
-		if (strncmp(p, key, n) == 0)
-			return p + n;
-	}
-	return NULL;
-}
+/*
+ * One registration, as its file in MISC_DIR reads, fed a byte at a time,
+ * so that an entry of any length is read whole in a small buffer: a first
+ * line "enabled" or "disabled", then lines of a key and a value ("offset
+ * 0", "magic 7f45...", "mask ff...", "extension .jar"). The magic is
+ * compared with the file's head as it is read, under the mask after it.
+ */
+struct entry {
+	const unsigned char *head; /* the file's first bytes */
+	size_t len;                /* how many; the kernel pads with zeros */
+	const char *ext; /* what follows the name's last dot, or NULL */
+	int lines;       /* lines ended */
+	int in_value;    /* past the key and its space */
+	int enabled, extension, ext_matches;
+	int magic;     /* the magic's size, or -1 if it reaches past the head */
+	int pending;   /* a hex digit waiting for the one after it, or -1 */
+	int differs;   /* the value does not match the file */
+	size_t keylen; /* bytes of the key; past the buffer, no known key */
+	size_t i;      /* bytes of the value taken so far */
+	size_t offset; /* where the magic is */
+	char key[12];
+	unsigned char diff[BINPRM_BUF_SIZE]; /* head XOR magic */
+};
 
 static int
-hex(char c)
+key_is(const struct entry *e, const char *key)
+{
+	return e->keylen == strlen(key) && memcmp(e->key, key, e->keylen) == 0;
+}
+
+static int
+hex(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -133,95 +136,190 @@ hex(char c)
 	return -1;
 }
 
-/* Byte i of a hex string, or -1 past its end. */
-static int
-hex_byte(const char *s, size_t i)
+/* A byte of the magic or the mask, at index e->i. */
+static void
+magic_byte(struct entry *e, int byte)
 {
-	int hi, lo;
+	size_t at = e->offset + e->i;
 
-	if (s == NULL || (hi = hex(s[2 * i])) < 0 ||
-	    (lo = hex(s[2 * i + 1])) < 0)
-		return -1;
-	return hi << 4 | lo;
+	if (at >= BINPRM_BUF_SIZE)
+		e->differs = 1;
+	else if (key_is(e, "magic"))
+		e->diff[e->i] =
+		        (at < e->len ? e->head[at] : 0) ^ (unsigned char)byte;
+	else
+		e->diff[e->i] &= (unsigned char)byte;
+	e->i++;
 }
 
-/* Whether a registration, as its file in MISC_DIR reads, claims name. */
-static int
-claims(const char *entry, const char *name, const unsigned char *head)
+static void
+value_byte(struct entry *e, unsigned char c)
 {
-	const char *ext = field(entry, "extension .");
-	const char *magic = field(entry, "magic ");
-	const char *mask = field(entry, "mask ");
-	const char *offset = field(entry, "offset ");
-	size_t at = 0;
+	int h = hex(c);
 
-	if (strncmp(entry, "enabled\n", 8) != 0)
-		return 0;
-	if (ext != NULL) {
-		const char *dot = strrchr(name, '.');
-		size_t n = strcspn(ext, "\n");
-
-		return dot != NULL && strlen(dot + 1) == n &&
-		       memcmp(dot + 1, ext, n) == 0;
+	if (key_is(e, "offset") && c >= '0' && c <= '9')
+		e->offset = e->offset * 10 + (size_t)(c - '0');
+	else if (key_is(e, "extension")) {
+		/* ".EXT": the dot, then the extension, byte for byte. */
+		if (e->i > 0 && (e->ext == NULL || e->ext[e->i - 1] != (char)c))
+			e->differs = 1;
+		e->i++;
+	} else if (h >= 0 && (key_is(e, "magic") || key_is(e, "mask"))) {
+		if (e->pending < 0)
+			e->pending = h;
+		else {
+			magic_byte(e, e->pending << 4 | h);
+			e->pending = -1;
+		}
 	}
-	while (offset != NULL && *offset >= '0' && *offset <= '9')
-		at = at * 10 + (size_t)(*offset++ - '0');
-	for (size_t i = 0; hex_byte(magic, i) >= 0; i++) {
-		int m = hex_byte(mask, i);
+}
 
-		if (at + i >= BINPRM_BUF_SIZE ||
-		    ((head[at + i] ^ hex_byte(magic, i)) & (m < 0 ? 0xff : m)))
+/* The end of a line: what it said is now known. */
+static void
+line_end(struct entry *e)
+{
+	if (e->lines == 0)
+		e->enabled = key_is(e, "enabled");
+	else if (key_is(e, "magic") || (key_is(e, "mask") && e->differs))
+		e->magic = e->differs ? -1 : (int)e->i;
+	else if (key_is(e, "extension")) {
+		e->extension = 1;
+		e->ext_matches = !e->differs && e->i > 0 && e->ext != NULL &&
+		                 e->ext[e->i - 1] == '\0';
+	}
+	e->lines++;
+	e->in_value = 0;
+	e->keylen = 0;
+	e->i = 0;
+	e->pending = -1;
+	e->differs = 0;
+}
+
+static void
+entry_byte(struct entry *e, unsigned char c)
+{
+	if (c == '\n')
+		line_end(e);
+	else if (e->in_value)
+		value_byte(e, c);
+	else if (c == ' ')
+		e->in_value = 1;
+	else if (e->keylen < sizeof e->key)
+		e->key[e->keylen++] = (char)c;
+	else
+		e->keylen = sizeof e->key + 1; /* no key is this long */
+}
+
+/* Whether the magic, under its mask, matches: all of diff is zero. */
+static int
+magic_matches(const struct entry *e)
+{
+	for (size_t i = 0; i < (size_t)e->magic && i < BINPRM_BUF_SIZE; i++)
+		if (e->diff[i] != 0)
 			return 0;
-	}
-	return magic != NULL;
+	return 1;
 }
 
-/* Whether one of the registrations in dir claims name. */
-static enum binfmt
-misc_claims(int dir, const char *name, const unsigned char *head)
+/*
+ * Whether the registration in file name of dir claims the file whose
+ * first bytes are head and whose extension is ext: 1, 0, or -1 when it
+ * cannot be read.
+ */
+static int
+claims(int dir, const char *name, const unsigned char *head, size_t len,
+       const char *ext)
 {
-	char ents[2048], entry[1024];
+	struct entry e;
+	unsigned char buf[128];
+	ssize_t n;
+	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return -1;
+	memset(&e, 0, offsetof(struct entry, diff));
+	e.head = head;
+	e.len = len;
+	e.ext = ext;
+	e.pending = -1;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			entry_byte(&e, buf[i]);
+	close(fd);
+	if (n < 0)
+		return -1;
+	if (!e.enabled)
+		return 0;
+	if (e.extension)
+		return e.ext_matches;
+	return e.magic > 0 && magic_matches(&e);
+}
+
+/* Whether one of the registrations in dir claims the file. */
+static enum binfmt
+misc_claims(int dir, const char *name, const unsigned char *head, size_t len)
+{
+	/* Room for an entry of the longest name; getdents64 gives the rest. */
+	char ents[sizeof(struct dirent64) + NAME_MAX + 1 + 8];
+	const char *dot = strrchr(name, '.');
 	long n;
 
 	while ((n = syscall(SYS_getdents64, dir, ents, sizeof ents)) > 0)
 		for (long at = 0; at < n;) {
 			const struct dirent64 *d = (const void *)(ents + at);
+			int claimed;
 
 			at += d->d_reclen;
 			if (d->d_name[0] == '.' ||
 			    strcmp(d->d_name, "status") == 0 ||
 			    strcmp(d->d_name, "register") == 0)
 				continue;
-			if (slurp(dir, d->d_name, entry, sizeof entry) != 0)
-				return BINFMT_UNKNOWN;
-			if (claims(entry, name, head))
-				return BINFMT_LOADED;
+			claimed = claims(dir, d->d_name, head, len,
+			                 dot != NULL ? dot + 1 : NULL);
+			if (claimed != 0)
+				return claimed > 0 ? BINFMT_LOADED
+				                   : BINFMT_UNKNOWN;
 		}
 	return n == 0 ? BINFMT_ENOEXEC : BINFMT_UNKNOWN;
+}
+
+/* Whether binfmt_misc is on: its status file reads "enabled". */
+static int
+misc_enabled(int dir)
+{
+	char status[8];
+	int fd = openat(dir, "status", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd == -1)
+		return -1;
+	n = read(fd, status, sizeof status);
+	close(fd);
+	if (n < 0)
+		return -1;
+	return n >= 7 && memcmp(status, "enabled", 7) == 0;
 }
 
 enum binfmt
 binfmt_of(const char *name, const char *head, size_t len)
 {
-	unsigned char buf[BINPRM_BUF_SIZE] = {0}; /* the kernel pads with 0 */
-	char status[16];
+	const unsigned char *buf = (const unsigned char *)head;
 	enum binfmt b = BINFMT_UNKNOWN;
-	int dir;
+	int dir, on;
 
-	memcpy(buf, head, len < sizeof buf ? len : sizeof buf);
+	if (len > BINPRM_BUF_SIZE)
+		len = BINPRM_BUF_SIZE;
 	if (native_elf(buf, len))
 		return BINFMT_LOADED;
 	dir = open(MISC_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir == -1)
 		return BINFMT_UNKNOWN;
-	if (slurp(dir, "status", status, sizeof status) == 0)
-		b = strncmp(status, "enabled", 7) != 0
-		            ? BINFMT_ENOEXEC
-		            : misc_claims(dir, name, buf);
+	if ((on = misc_enabled(dir)) == 0)
+		b = BINFMT_ENOEXEC;
+	else if (on > 0)
+		b = misc_claims(dir, name, buf, len);
 	close(dir);
 	return b;
 }
-
 char *
 elf_interp(const char *path, char *buf, size_t size)
 {

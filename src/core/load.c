@@ -1,48 +1,50 @@
 /*
  * The kernel's open_exec() and kernel_read(), in user space: a file is
- * opened as exec would open it, checked as exec checks it (a regular
- * file, which the effective ids may execute, not on a noexec mount), and
- * its first bytes read, as much as the kernel reads and the rest of a long
- * #! line.
+ * checked as exec checks it (a regular file, which the effective ids may
+ * execute, not on a noexec mount) and its first bytes read, as much as the
+ * kernel reads and the rest of a long #! line.
  *
- * Async-signal-safe and reentrant: only system calls (openat, fstat,
- * faccessat2, read, close, mmap) and the caller's memory.
+ * Async-signal-safe and reentrant: only system calls (fstatat, openat,
+ * fstat, faccessat2, read, close) and the caller's memory.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "load.h"
 
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000 /* Linux's; glibc names it for _GNU_SOURCE. */
+#endif
+
 /*
- * Whether the caller may exec file as the kernel's exec checks it: with
- * the effective ids and capabilities (faccessat2's AT_EACCESS), where
- * access(2) would take the real ones. Kernels before 5.8 lack faccessat2:
- * access(2) is the nearest there. A noexec mount answers EACCES.
+ * Whether the caller may exec what fd (with AT_EMPTY_PATH) or file names,
+ * as the kernel's exec checks it: with the effective ids and capabilities
+ * (faccessat2's AT_EACCESS), where access(2) would take the real ones.
+ * Kernels before 5.8 lack faccessat2: access(2) by name is the nearest
+ * there. A noexec mount answers EACCES.
  */
 static int
-may_exec(int dirfd, const char *file)
+may_exec(int dirfd, const char *file, int fd)
 {
 #ifdef SYS_faccessat2
-	if (syscall(SYS_faccessat2, dirfd, file, X_OK, AT_EACCESS) == 0)
+	long r = fd != -1 ? syscall(SYS_faccessat2, fd, "", X_OK,
+	                            AT_EACCESS | AT_EMPTY_PATH)
+	                  : syscall(SYS_faccessat2, dirfd, file, X_OK,
+	                            AT_EACCESS);
+
+	if (r == 0)
 		return 0;
 	if (errno != ENOSYS)
 		return errno;
+#else
+	(void)fd;
 #endif
 	return faccessat(dirfd, file, X_OK, 0) == 0 ? 0 : errno;
-}
-
-/* The checks of the kernel's open_exec(), on what st describes. */
-static int
-check_exec(int dirfd, const char *file, const struct stat *st)
-{
-	if (!S_ISREG(st->st_mode))
-		return EACCES;
-	return may_exec(dirfd, file);
 }
 
 int
@@ -52,7 +54,25 @@ rs_check_exec(int dirfd, const char *file)
 
 	if (fstatat(dirfd, file, &st, 0) == -1)
 		return errno;
-	return check_exec(dirfd, file, &st);
+	if (!S_ISREG(st.st_mode))
+		return EACCES;
+	return may_exec(dirfd, file, -1);
+}
+
+void *
+rs_take(struct rs_arena *a, size_t n)
+{
+	uintptr_t at = (uintptr_t)(a->base + a->used);
+	size_t pad = (size_t)(-at & (sizeof(void *) - 1));
+
+	if (a->size - a->used < pad + n) {
+		a->need = a->used + pad + n;
+		return NULL;
+	}
+	a->used += pad;
+	at = (uintptr_t)(a->base + a->used);
+	a->used += n;
+	return (void *)at;
 }
 
 /*
@@ -70,54 +90,83 @@ read_upto(int fd, struct rs_level *l, size_t want)
 	return 0;
 }
 
-/* The rest of a #! line that does not end within the kernel's buffer. */
+/*
+ * The first bytes of fd into the arena, and the rest of a #! line that
+ * does not end within the kernel's buffer: at most SHEBANG_LINE_MAX + 1
+ * bytes, and two more for the parser's NULs.
+ */
 static int
-read_long_line(int fd, struct rs_level *l)
+read_head(int fd, const struct stat *st, struct rs_level *l, struct rs_arena *a,
+          size_t want)
 {
-	void *m = mmap(NULL, SHEBANG_BUF_SIZE, PROT_READ | PROT_WRITE,
-	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t room = a->size - a->used, line;
+	int err;
 
-	if (m == MAP_FAILED)
-		return errno;
-	memcpy(m, l->head, l->len);
-	l->buf = m;
-	l->mapped = SHEBANG_BUF_SIZE;
-	return read_upto(fd, l, SHEBANG_LINE_MAX + 1);
+	if (room < want) {
+		a->need = a->used + want;
+		return RS_NOROOM;
+	}
+	l->buf = a->base + a->used;
+	if ((err = read_upto(fd, l, want)) != 0 ||
+	    !shebang_needs_more(l->buf, l->len))
+		return err;
+	line = (size_t)st->st_size < SHEBANG_LINE_MAX + 1
+	               ? (size_t)st->st_size
+	               : SHEBANG_LINE_MAX + 1;
+	if (line < l->len)
+		line = l->len;
+	if (room < line + 2) {
+		a->need = a->used + line + 2;
+		return RS_NOROOM;
+	}
+	l->long_line = 1;
+	return read_upto(fd, l, line);
+}
+
+/* Whether a and b are the same file. */
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
 int
-rs_load(int dirfd, const char *file, struct rs_level *l, size_t want, int lint)
+rs_load(int dirfd, const char *file, struct rs_level *l, struct rs_arena *a,
+        size_t want, int lint)
 {
-	struct stat st;
+	struct stat st, opened;
 	int fd, err;
 
-	l->buf = l->head;
+	l->buf = a->base + a->used;
 	l->len = 0;
+	l->long_line = 0;
 	/*
 	 * The kernel takes an empty interpreter name as it is, and its
 	 * lookup ends at the current directory, which cannot be exec'd.
 	 */
 	if (*file == '\0')
 		file = ".";
+	if (fstatat(dirfd, file, &st, 0) == -1)
+		return errno;
+	if (!S_ISREG(st.st_mode))
+		return EACCES;
 	fd = openat(dirfd, file, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1) {
 		/* Unreadable, or no descriptor left: the kernel may still. */
 		err = errno;
 		if ((err != EACCES && err != EMFILE && err != ENFILE) || lint)
 			return err;
-		if (fstatat(dirfd, file, &st, 0) == -1)
-			return errno;
-		err = check_exec(dirfd, file, &st);
+		err = may_exec(dirfd, file, -1);
 		return err != 0 ? err : RS_UNREAD;
 	}
-	if (fstat(fd, &st) == -1)
-		err = errno;
-	else if ((err = check_exec(dirfd, file, &st)) == EACCES && lint &&
-	         S_ISREG(st.st_mode))
+	/* Replaced since it was looked at: the kernel is to judge it. */
+	if (fstat(fd, &opened) == -1 || !same_file(&st, &opened) ||
+	    !S_ISREG(opened.st_mode))
+		err = lint ? EAGAIN : RS_UNREAD;
+	else if ((err = may_exec(dirfd, file, fd)) == EACCES && lint)
 		err = 0;
-	if (err == 0 && want > 0 && (err = read_upto(fd, l, want)) == 0 &&
-	    shebang_needs_more(l->buf, l->len))
-		err = read_long_line(fd, l);
+	if (err == 0 && want > 0)
+		err = read_head(fd, &opened, l, a, want);
 	close(fd);
 	return err;
 }

@@ -6,9 +6,11 @@
  * error. Async-signal-safe: string functions on the caller's memory.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "load.h"
 #include "path.h"
 
 /* glibc's default when PATH is unset (confstr(_CS_PATH)). */
@@ -17,6 +19,8 @@
 int
 rs_path_start(struct rs_path *s, const char *name, const char *path)
 {
+	size_t longest = 0;
+
 	if (*name == '\0')
 		return ENOENT;
 	s->namelen = strlen(name);
@@ -26,7 +30,16 @@ rs_path_start(struct rs_path *s, const char *name, const char *path)
 		path = DEFAULT_PATH;
 	s->next = path;
 	s->name = name;
+	/* glibc's buffer: an element of up to PATH_MAX - 2 bytes fits. */
 	s->maxlen = strnlen(path, PATH_MAX - 1) + 1;
+	for (const char *p = path; *p != '\0';) {
+		size_t len = strcspn(p, ":");
+
+		if (len < s->maxlen && len > longest)
+			longest = len;
+		p += len + (p[len] == ':');
+	}
+	s->room = longest + 1 + s->namelen + 1;
 	return 0;
 }
 
@@ -76,17 +89,20 @@ rs_path_goes_on(int err)
 }
 
 int
-rs_path_has(const char *name, const char *path)
+rs_path_find(const char *name, const char *path)
 {
-	char buf[RS_CANDIDATE_MAX];
 	struct rs_path s;
 
 	if (strchr(name, '/') != NULL)
-		return access(name, X_OK) == 0;
+		return rs_check_exec(AT_FDCWD, name) == 0;
 	if (rs_path_start(&s, name, path) != 0)
 		return 0;
-	while (rs_path_next(&s, buf) != NULL)
-		if (access(buf, X_OK) == 0)
-			return 1;
+	{
+		char buf[s.room];
+
+		while (rs_path_next(&s, buf) != NULL)
+			if (rs_check_exec(AT_FDCWD, buf) == 0)
+				return 1;
+	}
 	return 0;
 }

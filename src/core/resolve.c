@@ -5,16 +5,14 @@
  * exec'd: the scripts themselves are only read, and so never refused for
  * being open for writing somewhere (ETXTBSY).
  *
- * Async-signal-safe and reentrant: only system calls (fstatat, faccessat,
- * openat, read, close, mmap), the caller's memory, no writable static data.
+ * Async-signal-safe and reentrant: only system calls (fstatat, faccessat2,
+ * openat, read, close), the caller's memory, no writable static data.
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "binfmt.h"
-#include "load.h"
 #include "resolve.h"
 
 static int
@@ -25,6 +23,7 @@ fail(struct rs_failure *f, enum rs_fault fault, int err, const char *at_fault,
 	f->err = err;
 	f->file = at_fault;
 	f->interp = named;
+	f->env_script = f->env = f->env_name = NULL;
 	return err;
 }
 
@@ -47,16 +46,20 @@ starts_with(const struct rs_level *l, const char *magic, size_t n)
  * assignment, no blank but those -S split at. That runscript can run as
  * env would, with execvp(3), sparing an exec; env runs anything else.
  */
+int
+rs_is_env(const char *interp)
+{
+	return strcmp(interp, "/usr/bin/env") == 0 ||
+	       strcmp(interp, "/bin/env") == 0;
+}
+
 static int
 env_command(const struct rs_level *l)
 {
 	const char *name = l->sb.arg;
 
-	if (strcmp(l->sb.interp, "/usr/bin/env") != 0 &&
-	    strcmp(l->sb.interp, "/bin/env") != 0)
-		return 0;
-	return name != NULL && *name != '\0' && *name != '-' &&
-	       strpbrk(name, " \t=") == NULL;
+	return rs_is_env(l->sb.interp) && name != NULL && *name != '\0' &&
+	       *name != '-' && strpbrk(name, " \t=") == NULL;
 }
 
 /*
@@ -83,10 +86,10 @@ end_of_chain(struct rs_plan *p, const struct rs_level *l, const char *file)
  */
 static int
 too_deep(int dirfd, struct rs_plan *p, struct rs_failure *f, const char *by,
-         const char *file)
+         const char *file, struct rs_arena *a)
 {
 	struct rs_level next;
-	int err = rs_load(dirfd, file, &next, 0, 0);
+	int err = rs_load(dirfd, file, &next, a, 0, 0);
 
 	if (err != 0 && err != RS_UNREAD)
 		return fail(f, RS_FAULT_INTERP, err, by, file);
@@ -96,10 +99,10 @@ too_deep(int dirfd, struct rs_plan *p, struct rs_failure *f, const char *by,
 /* A chain that ends in env, given a command name: env is checked only. */
 static int
 env_plan(int dirfd, struct rs_plan *p, struct rs_failure *f, const char *by,
-         const char *file)
+         const char *file, struct rs_arena *a)
 {
 	struct rs_level next;
-	int err = rs_load(dirfd, file, &next, 0, 0);
+	int err = rs_load(dirfd, file, &next, a, 0, 0);
 
 	if (err != 0 && err != RS_UNREAD)
 		return fail(f, RS_FAULT_INTERP, err, by, file);
@@ -109,23 +112,23 @@ env_plan(int dirfd, struct rs_plan *p, struct rs_failure *f, const char *by,
 
 int
 rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
-           struct rs_failure *f)
+           struct rs_failure *f, struct rs_arena *a)
 {
 	const char *file = path, *by = NULL; /* by: whose #! line names file */
 
 	p->script = path;
 	p->bom = 0;
 	p->lines = 0;
-	for (size_t d = 0; d <= RS_MAX_SCRIPTS; d++)
-		p->level[d].mapped = 0;
 	/* execve(2) takes no empty name, where a #! line may give one. */
 	if (*path == '\0')
 		return fail(f, RS_FAULT_SCRIPT, ENOENT, path, NULL);
 	for (p->depth = 0;; p->depth++) {
 		struct rs_level *l = &p->level[p->depth];
-		int err = rs_load(dirfd, file, l, BINPRM_BUF_SIZE,
+		int err = rs_load(dirfd, file, l, a, BINPRM_BUF_SIZE,
 		                  by == NULL && (flags & RS_LINT));
 
+		if (err == RS_NOROOM)
+			return err;
 		/* The kernel loads a file it may exec but we cannot read. */
 		if (err == RS_UNREAD)
 			return plan(p, RS_RUN_EXEC, file);
@@ -133,6 +136,8 @@ rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
 			return fail(f, RS_FAULT_SCRIPT, err, path, NULL);
 		if (err != 0)
 			return fail(f, RS_FAULT_INTERP, err, by, file);
+		/* What is read stays, for the end of the chain to look at. */
+		a->used += l->len;
 		switch (shebang_parse(l->buf, l->len, &l->sb)) {
 		case SHEBANG_OK:
 			break;
@@ -143,6 +148,8 @@ rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
 		case SHEBANG_TOO_LONG:
 			return fail(f, RS_FAULT_TOO_LONG, ENOEXEC, file, NULL);
 		}
+		/* Of a #! line, only the line stays: its words are in it. */
+		a->used = (size_t)(l->sb.end + 1 - a->base);
 		p->lines++;
 		l->words = 1 + (l->sb.arg != NULL);
 		if ((flags & RS_SPLIT) && l->sb.arg != NULL)
@@ -150,25 +157,24 @@ rs_resolve(int dirfd, const char *path, unsigned flags, struct rs_plan *p,
 		by = file;
 		file = l->sb.interp;
 		if (p->depth == RS_MAX_SCRIPTS)
-			return too_deep(dirfd, p, f, by, file);
+			return too_deep(dirfd, p, f, by, file, a);
 		if (env_command(l))
-			return env_plan(dirfd, p, f, by, file);
+			return env_plan(dirfd, p, f, by, file, a);
 	}
 }
 
 /*
- * The strings a #! line puts in front: its interpreter, unless skip is
- * set, then its argument, or its fields after -S.
+ * The strings a #! line puts in front: its interpreter, then its argument,
+ * or its fields after -S.
  */
 static size_t
-line_words(struct rs_level *l, int skip, char **out)
+line_words(struct rs_level *l, char **out)
 {
-	size_t n = 0;
+	size_t n = 1;
 	char *w = l->sb.arg;
 
-	if (!skip && out != NULL)
-		out[n] = l->sb.interp;
-	n += !skip;
+	if (out != NULL)
+		out[0] = l->sb.interp;
 	for (size_t i = 1; i < l->words; i++, n++) {
 		if (i > 1)
 			w += strlen(w) + 1;
@@ -199,14 +205,9 @@ rs_plan_argv(struct rs_plan *p, char *const args[], char **out)
 		/* The file is exec'd as it is, under the name it was given. */
 		rest = args;
 	} else {
-		/*
-		 * Each level's line goes in front of the one below it; env,
-		 * which the last names, passes on what follows its name.
-		 */
+		/* Each level's line goes in front of the one below it. */
 		for (size_t d = p->depth; d-- > 0;)
 			n += line_words(&p->level[d],
-			                p->run == RS_RUN_ENV &&
-			                        d == p->depth - 1,
 			                out != NULL ? out + n : NULL);
 		if (out != NULL)
 			out[n] = (char *)p->script;
@@ -221,19 +222,8 @@ rs_plan_argv(struct rs_plan *p, char *const args[], char **out)
 void
 rs_plan_direct(struct rs_plan *p, const char *path)
 {
-	rs_plan_release(p);
 	p->script = path;
 	p->depth = 0;
 	p->bom = 0;
 	plan(p, RS_RUN_KERNEL, path);
-}
-
-void
-rs_plan_release(struct rs_plan *p)
-{
-	for (size_t d = 0; d <= RS_MAX_SCRIPTS; d++)
-		if (p->level[d].mapped != 0) {
-			munmap(p->level[d].buf, p->level[d].mapped);
-			p->level[d].mapped = 0;
-		}
 }

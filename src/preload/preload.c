@@ -3,16 +3,16 @@
  * a process tree (runscript --tree). Loaded with LD_PRELOAD, it takes the
  * place of libc's exec and spawn functions: a script runs through its final
  * interpreter, as the runscript binary runs it, so that the script itself
- * is never exec'd; anything else goes on as the real function would take
- * it, each function keeping its own semantics.
+ * is never exec'd; anything else goes to libc as it came.
  *
  * The exec functions run in children between fork (or vfork) and exec,
- * and posix_spawn in many threads at once, so this file keeps to
- * async-signal-safe calls, stack memory (the resolver maps memory for the
- * rare large case) and no writable static data. The real execve is the
- * system call itself, as libc's own would lead back here; the real
- * posix_spawn is looked up when called, with dlsym(), which is thread-safe
- * and runs only in the parent.
+ * posix_spawn in many threads at once, and either from signal handlers and
+ * small thread stacks: this file keeps to async-signal-safe calls, at most
+ * LIB_STACK_MAX bytes of data on the stack (src/core/run.c), and no
+ * writable static data. The real functions are looked up once, when the
+ * library is loaded, so that no call takes the dynamic loader's lock, and
+ * kept in a page that is then made read-only. The real execve is the
+ * system call itself, as libc's own would lead back here.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -20,17 +20,94 @@
 #include <spawn.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "libcall.h"
+#include "log.h"
+#include "run.h"
 #include "spawndir.h"
 
 /* Only the functions a program calls to run a file are exported. */
 #define EXPORT __attribute__((visibility("default")))
 
+/*
+ * glibc declares the arguments of these functions nonnull, and the
+ * compiler would delete our tests of them: this hides what a pointer is.
+ */
+#define OPAQUE(p) __asm__("" : "+r"(p))
+
+/*
+ * The most data a call puts on the stack. A call takes under 1 KiB but for
+ * a #! line longer than the kernel's 256 bytes, which takes its length, up
+ * to the 8 KiB runscript reads, or an argv of many strings. Past this, a
+ * spawn maps memory, and an exec in place, where a mapping would outlive
+ * the exec (after vfork, in the parent), leaves the call to libc.
+ */
+#define LIB_STACK_MAX (SHEBANG_BUF_SIZE + 2048)
+
+/*
+ * On x86-64, programs linked before glibc 2.15 call posix_spawn of
+ * version GLIBC_2.2.5, which runs /bin/sh for a file the kernel refuses
+ * with ENOEXEC: that version is kept apart (src/preload/x86_64.map).
+ */
+#if defined(__x86_64__) && defined(__GLIBC__) && !defined(__ILP32__)
+#define OLD_SPAWN     "GLIBC_2.2.5"
+#define SPAWN_NAME(f) rs_##f
+#else
+#define SPAWN_NAME(f) f
+#endif
+
 typedef int spawn_fn(pid_t *, const char *, const posix_spawn_file_actions_t *,
                      const posix_spawnattr_t *, char *const[], char *const[]);
+typedef int execvpe_fn(const char *, char *const[], char *const[]);
+
+#ifdef OLD_SPAWN
+/* Ours, exported under libc's names and versions at the end of this file. */
+spawn_fn rs_posix_spawn, rs_posix_spawnp, rs_old_posix_spawn,
+        rs_old_posix_spawnp;
+#endif
+
+/* libc's functions behind ours, bound at load, then read-only. */
+static union {
+	struct reals {
+		spawn_fn *spawn, *spawnp, *old_spawn, *old_spawnp;
+		execvpe_fn *execvpe;
+	} r;
+	// cppcheck-suppress unusedStructMember
+	char page[4096]; /* a page of its own, for mprotect() */
+} reals __attribute__((aligned(4096)));
+
+/* libc's function name, of version when it is not NULL. */
+static void *
+next(const char *name, const char *version)
+{
+#ifdef OLD_SPAWN
+	if (version != NULL)
+		return dlvsym(RTLD_NEXT, name, version);
+#else
+	(void)version;
+#endif
+	return dlsym(RTLD_NEXT, name);
+}
+
+__attribute__((constructor)) static void
+bind_reals(void)
+{
+	void *sym[5] = {next("posix_spawn", NULL), next("posix_spawnp", NULL),
+	                NULL, NULL, next("execvpe", NULL)};
+
+#ifdef OLD_SPAWN
+	sym[2] = next("posix_spawn", OLD_SPAWN);
+	sym[3] = next("posix_spawnp", OLD_SPAWN);
+#endif
+	memcpy(&reals.r.spawn, &sym[0], sizeof reals.r.spawn);
+	memcpy(&reals.r.spawnp, &sym[1], sizeof reals.r.spawnp);
+	memcpy(&reals.r.old_spawn, &sym[2], sizeof reals.r.old_spawn);
+	memcpy(&reals.r.old_spawnp, &sym[3], sizeof reals.r.old_spawnp);
+	memcpy(&reals.r.execvpe, &sym[4], sizeof reals.r.execvpe);
+	mprotect(&reals, sizeof reals, PROT_READ);
+}
 
 static int
 execve_in_place(void *ctx, const char *file, char *const argv[],
@@ -43,86 +120,151 @@ execve_in_place(void *ctx, const char *file, char *const argv[],
 
 static const struct rs_starter in_place = {execve_in_place, NULL};
 
-/* What an argv of NULL means to the kernel: none at all. */
-static char *const no_args[] = {NULL};
-
 /* The caller's posix_spawn() arguments other than the file and argv. */
 struct spawn {
 	spawn_fn *real;
 	pid_t *pid;
 	const posix_spawn_file_actions_t *actions;
 	const posix_spawnattr_t *attr;
+	int *owned; /* our descriptor on the child's directory, or -1 */
 };
 
+/*
+ * The one real spawn. Our descriptor is closed first, so that the child
+ * and the caller's file actions see the descriptors they would without us.
+ */
 static int
 spawn_child(void *ctx, const char *file, char *const argv[], char *const envp[])
 {
 	const struct spawn *sp = ctx;
 
+	if (*sp->owned != -1) {
+		close(*sp->owned);
+		*sp->owned = -1;
+	}
 	return sp->real(sp->pid, file, sp->actions, sp->attr, argv, envp);
 }
 
-/* libc's function of that name: the next one after ours. */
-static spawn_fn *
-real_spawn(const char *name)
-{
-	void *sym = dlsym(RTLD_NEXT, name);
-	spawn_fn *fn;
-
-	memcpy(&fn, &sym, sizeof fn);
-	return fn;
-}
-
 /*
- * posix_spawn(3), searching PATH as posix_spawnp(3) when search is set. A
- * spawn that starts nothing, as for a name found nowhere, is the real
- * function's to make, so that its file actions and errors are its own.
+ * posix_spawn(3), searching PATH as posix_spawnp(3) when search is set,
+ * with real: a spawn that is not a #! chain's, as for a name found
+ * nowhere, is real's to make as it came, so that its file actions and
+ * errors are its own. errno is left as libc leaves it.
  */
 static int
-spawn(int search, pid_t *pid, const char *file,
-      const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
-      char *const argv[], char *const envp[])
+spawn(spawn_fn *real, spawn_fn *whole, int search, enum rs_enoexec enoexec,
+      pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+      const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-	struct spawn sp = {real_spawn("posix_spawn"), pid, fa, attr};
+	int saved = errno, owned = -1, err = RS_DECLINE;
+	struct spawn sp = {real, pid, fa, attr, &owned};
 	struct rs_starter s = {spawn_child, &sp};
-	struct call c = {AT_FDCWD, RS_ENOEXEC_FAIL, &s, 1, 0};
-	spawn_fn *whole = search ? real_spawn("posix_spawnp") : sp.real;
-	int owned, err;
+	struct rs_call c = {AT_FDCWD,
+	                    RS_SPAWN | RS_MAY_MAP | (search ? RS_SEARCH : 0) |
+	                            (spawn_repeatable(fa) ? 0 : RS_ONCE),
+	                    enoexec,
+	                    rs_path_of(environ),
+	                    &s,
+	                    LIB_STACK_MAX,
+	                    rs_log_of(environ),
+	                    NULL,
+	                    NULL,
+	                    NULL};
 
-	if (sp.real == NULL || whole == NULL)
+	if (real == NULL || whole == NULL)
 		return ENOSYS;
-	if ((c.dirfd = spawn_dir(fa, &owned)) == -1)
-		return whole(pid, file, fa, attr, argv, envp);
-	if (argv == NULL)
-		argv = no_args;
-	if (search)
-		err = run_or_search(&c, file, argv, envp, path_of(environ), 0);
-	else
-		err = run(&c, file, argv, envp, 0, 0);
+	if ((c.dirfd = spawn_dir(fa, &owned)) != -1)
+		err = rs_run(&c, file, argv, envp);
 	if (owned != -1)
 		close(owned);
-	if (err != 0 && !c.started)
+	errno = saved;
+	if (err == RS_DECLINE)
 		return whole(pid, file, fa, attr, argv, envp);
 	return err;
 }
 
-EXPORT int
-posix_spawn(pid_t *pid, const char *path,
-            const posix_spawn_file_actions_t *file_actions,
-            const posix_spawnattr_t *attrp, char *const argv[],
-            char *const envp[])
+/* The real function, bound at load, or looked up now if we are early. */
+static spawn_fn *
+real_spawn(spawn_fn *bound, const char *name, const char *version)
 {
-	return spawn(0, pid, path, file_actions, attrp, argv, envp);
+	void *sym;
+	spawn_fn *fn = bound;
+
+	if (fn == NULL) {
+		sym = next(name, version);
+		memcpy(&fn, &sym, sizeof fn);
+	}
+	return fn;
 }
 
 EXPORT int
-posix_spawnp(pid_t *pid, const char *file,
-             const posix_spawn_file_actions_t *file_actions,
-             const posix_spawnattr_t *attrp, char *const argv[],
-             char *const envp[])
+SPAWN_NAME(posix_spawn)(pid_t *pid, const char *path,
+                        const posix_spawn_file_actions_t *file_actions,
+                        const posix_spawnattr_t *attrp, char *const argv[],
+                        char *const envp[])
 {
-	return spawn(1, pid, file, file_actions, attrp, argv, envp);
+	spawn_fn *real = real_spawn(reals.r.spawn, "posix_spawn", NULL);
+
+	OPAQUE(path);
+	OPAQUE(argv);
+	return spawn(real, real, 0, RS_ENOEXEC_FAIL, pid, path, file_actions,
+	             attrp, argv, envp);
 }
+
+EXPORT int
+SPAWN_NAME(posix_spawnp)(pid_t *pid, const char *file,
+                         const posix_spawn_file_actions_t *file_actions,
+                         const posix_spawnattr_t *attrp, char *const argv[],
+                         char *const envp[])
+{
+	spawn_fn *real = real_spawn(reals.r.spawn, "posix_spawn", NULL);
+	spawn_fn *whole = real_spawn(reals.r.spawnp, "posix_spawnp", NULL);
+
+	OPAQUE(file);
+	OPAQUE(argv);
+	return spawn(real, whole, 1, RS_ENOEXEC_FAIL, pid, file, file_actions,
+	             attrp, argv, envp);
+}
+
+#ifdef OLD_SPAWN
+/* The versions before glibc 2.15: /bin/sh runs what ENOEXEC refuses. */
+EXPORT int
+rs_old_posix_spawn(pid_t *pid, const char *path,
+                   const posix_spawn_file_actions_t *file_actions,
+                   const posix_spawnattr_t *attrp, char *const argv[],
+                   char *const envp[])
+{
+	spawn_fn *real =
+	        real_spawn(reals.r.old_spawn, "posix_spawn", OLD_SPAWN);
+
+	OPAQUE(path);
+	OPAQUE(argv);
+	return spawn(real, real, 0, RS_ENOEXEC_SHELL, pid, path, file_actions,
+	             attrp, argv, envp);
+}
+
+EXPORT int
+rs_old_posix_spawnp(pid_t *pid, const char *file,
+                    const posix_spawn_file_actions_t *file_actions,
+                    const posix_spawnattr_t *attrp, char *const argv[],
+                    char *const envp[])
+{
+	spawn_fn *real =
+	        real_spawn(reals.r.old_spawn, "posix_spawn", OLD_SPAWN);
+	spawn_fn *whole =
+	        real_spawn(reals.r.old_spawnp, "posix_spawnp", OLD_SPAWN);
+
+	OPAQUE(file);
+	OPAQUE(argv);
+	return spawn(real, whole, 1, RS_ENOEXEC_SHELL, pid, file, file_actions,
+	             attrp, argv, envp);
+}
+
+__asm__(".symver rs_posix_spawn, posix_spawn@@GLIBC_2.15");
+__asm__(".symver rs_posix_spawnp, posix_spawnp@@GLIBC_2.15");
+__asm__(".symver rs_old_posix_spawn, posix_spawn@GLIBC_2.2.5");
+__asm__(".symver rs_old_posix_spawnp, posix_spawnp@GLIBC_2.2.5");
+#endif
 
 /* The exec functions: -1 with errno set, as they return on failure. */
 static int
@@ -132,41 +274,59 @@ fail(int err)
 	return -1;
 }
 
-/* An exec in place: execvp's kind when shell is set. */
+/* An exec in place: execvp's kind, with its PATH search, when search. */
 static int
-exec_call(const char *file, char *const argv[], char *const envp[], int shell)
+exec_call(const char *file, char *const argv[], char *const envp[], int search)
 {
-	struct call c = {AT_FDCWD, RS_ENOEXEC_FAIL, &in_place, 0, 0};
+	struct rs_call c = {AT_FDCWD,
+	                    search ? RS_SEARCH : 0,
+	                    search ? RS_ENOEXEC_SHELL : RS_ENOEXEC_FAIL,
+	                    search ? rs_path_of(environ) : NULL,
+	                    &in_place,
+	                    LIB_STACK_MAX,
+	                    rs_log_of(environ),
+	                    NULL,
+	                    NULL,
+	                    NULL};
+	int err = rs_run(&c, file, argv, envp);
 
-	if (argv == NULL)
-		argv = no_args;
-	if (!shell)
-		return run(&c, file, argv, envp, 0, 0);
-	c.enoexec = RS_ENOEXEC_SHELL;
-	return run_or_search(&c, file, argv, envp, path_of(environ), 0);
+	if (err != RS_DECLINE)
+		return err;
+	if (!search || reals.r.execvpe == NULL)
+		return execve_in_place(NULL, file, argv, envp);
+	reals.r.execvpe(file, argv, envp);
+	return errno;
 }
 
 EXPORT int
 execve(const char *path, char *const argv[], char *const envp[])
 {
+	OPAQUE(path);
+	OPAQUE(argv);
 	return fail(exec_call(path, argv, envp, 0));
 }
 
 EXPORT int
 execv(const char *path, char *const argv[])
 {
+	OPAQUE(path);
+	OPAQUE(argv);
 	return fail(exec_call(path, argv, environ, 0));
 }
 
 EXPORT int
 execvpe(const char *file, char *const argv[], char *const envp[])
 {
+	OPAQUE(file);
+	OPAQUE(argv);
 	return fail(exec_call(file, argv, envp, 1));
 }
 
 EXPORT int
 execvp(const char *file, char *const argv[])
 {
+	OPAQUE(file);
+	OPAQUE(argv);
 	return fail(exec_call(file, argv, environ, 1));
 }
 
@@ -210,6 +370,7 @@ execl(const char *path, const char *arg, ...)
 	va_list ap;
 	int err;
 
+	OPAQUE(path);
 	va_start(ap, arg);
 	err = exec_list(path, arg, &ap, LIST_EXECV);
 	va_end(ap);
@@ -222,6 +383,7 @@ execle(const char *path, const char *arg, ...)
 	va_list ap;
 	int err;
 
+	OPAQUE(path);
 	va_start(ap, arg);
 	err = exec_list(path, arg, &ap, LIST_EXECVE);
 	va_end(ap);
@@ -234,6 +396,7 @@ execlp(const char *file, const char *arg, ...)
 	va_list ap;
 	int err;
 
+	OPAQUE(file);
 	va_start(ap, arg);
 	err = exec_list(file, arg, &ap, LIST_EXECVP);
 	va_end(ap);

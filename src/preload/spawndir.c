@@ -109,6 +109,22 @@ spawn_dir(const posix_spawn_file_actions_t *fa, int *owned)
 	}
 	return dir;
 }
+
+int
+spawn_repeatable(const posix_spawn_file_actions_t *fa)
+{
+	const struct glibc_action *a;
+
+	if (fa == NULL)
+		return 1;
+	if (fa->__used < 0 || fa->__used > fa->__allocated)
+		return 0;
+	a = (const struct glibc_action *)(const void *)fa->__actions;
+	for (int i = 0; i < fa->__used; i++)
+		if (a[i].tag == DO_OPEN)
+			return 0;
+	return 1;
+}
 #else
 /* Only glibc's file actions can be read: others are left to the real call. */
 int
@@ -116,5 +132,11 @@ spawn_dir(const posix_spawn_file_actions_t *fa, int *owned)
 {
 	*owned = -1;
 	return fa == NULL ? AT_FDCWD : -1;
+}
+
+int
+spawn_repeatable(const posix_spawn_file_actions_t *fa)
+{
+	return fa == NULL;
 }
 #endif

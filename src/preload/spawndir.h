@@ -12,4 +12,11 @@
  */
 int spawn_dir(const posix_spawn_file_actions_t *fa, int *owned);
 
+/*
+ * Whether a spawn with file actions fa may be made again, the file being
+ * busy: none of its actions opens a file, which could create, truncate or
+ * find it there the second time.
+ */
+int spawn_repeatable(const posix_spawn_file_actions_t *fa);
+
 #endif
