@@ -182,6 +182,7 @@ run_command(char *args[], const struct options *o, struct outcome *out)
 	                    &s,
 	                    CLI_STACK_MAX,
 	                    o->dry_run ? NULL : getenv(RS_LOG_ENV),
+	                    NULL,
 	                    review,
 	                    keep,
 	                    &ctx};

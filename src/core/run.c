@@ -39,7 +39,7 @@ struct run {
 	const struct rs_call *c;
 	struct rs_arena *a;
 	char *const *envp;
-	int started; /* a start has been made */
+	int started; /* a start has been made in this round */
 	int final;   /* what failed ends the search: a spawn, a refusal */
 	const char *name;
 	char *const *args;
@@ -79,7 +79,7 @@ busy(const char *file)
 
 /* The log's line about file, busy for ms milliseconds, then what. */
 static void
-log_busy(const struct run *r, const char *file, long ms, const char *then)
+log_busy(const char *log, const char *file, long ms, const char *then)
 {
 	char n[21];
 	const char *line[] = {file,
@@ -89,27 +89,17 @@ log_busy(const struct run *r, const char *file, long ms, const char *then)
 	                      then,
 	                      NULL};
 
-	rs_log(r->c->log, line);
+	rs_log(log, 0, line);
 }
 
-/*
- * Starts file, again while it is busy (ETXTBSY): most likely a child that
- * another thread of our parent forked holds it open for writing, and will
- * close it as it execs. An exec in place, which says nothing once it
- * succeeds, waits for the file to be free before it tries again, so as to
- * log first. Returns what the last start returned.
- */
-static int
-start_busy(const struct run *r, const char *file, char *const argv[])
+int
+rs_start_busy(const struct rs_starter *s, const char *file, char *const argv[],
+              char *const envp[], int spawn, const char *log)
 {
-	const struct rs_starter *s = r->c->start;
-	int spawn = (r->c->flags & RS_SPAWN) != 0;
-	int err = s->start(s->ctx, file, argv, r->envp);
+	int err = s->start(s->ctx, file, argv, envp);
 	long waited = 0;
 
-	for (int i = 0;
-	     err == ETXTBSY && !(r->c->flags & RS_ONCE) && i < RS_BUSY_RETRIES;
-	     i++) {
+	for (int i = 0; err == ETXTBSY && i < RS_BUSY_RETRIES; i++) {
 		long ms = 1L << i;
 		struct timespec nap = {ms / 1000, ms % 1000 * 1000000L};
 
@@ -118,14 +108,26 @@ start_busy(const struct run *r, const char *file, char *const argv[])
 		if (!spawn) {
 			if (i + 1 < RS_BUSY_RETRIES && busy(file))
 				continue;
-			log_busy(r, file, waited, "ran it");
+			log_busy(log, file, waited, "ran it");
 		}
-		err = s->start(s->ctx, file, argv, r->envp);
+		err = s->start(s->ctx, file, argv, envp);
 	}
 	if (waited > 0 && (spawn || err == ETXTBSY))
-		log_busy(r, file, waited,
+		log_busy(log, file, waited,
 		         err == ETXTBSY ? "gave up" : "ran it");
 	return err;
+}
+
+/* rs_start_busy(), as the call says: once, for a spawn that must be. */
+static int
+start_busy(const struct run *r, const char *file, char *const argv[])
+{
+	const struct rs_starter *s = r->c->start;
+
+	if (r->c->flags & RS_ONCE)
+		return s->start(s->ctx, file, argv, r->envp);
+	return rs_start_busy(s, file, argv, r->envp,
+	                     (r->c->flags & RS_SPAWN) != 0, r->c->log);
 }
 
 /*
@@ -142,10 +144,10 @@ start(struct run *r, const char *file, char *const argv[], const char *script)
 	r->started = 1;
 	r->final = spawn;
 	if (script != NULL && !spawn)
-		rs_log(r->c->log, line);
+		rs_log(r->c->log, 0, line);
 	err = start_busy(r, file, argv);
 	if (script != NULL && spawn && err == 0)
-		rs_log(r->c->log, line);
+		rs_log(r->c->log, 0, line);
 	return err;
 }
 
@@ -286,6 +288,8 @@ search(struct run *r, struct rs_plan *p, struct rs_failure *f)
 			keep(r, f);
 			return err;
 		}
+		if (r->envs == 0 && r->c->missed != NULL)
+			*r->c->missed = err;
 		if (err == EACCES && !eacces) {
 			eacces = 1;
 			keep(r, f);
@@ -339,6 +343,8 @@ env_job(struct run *r, struct rs_plan *p)
 	r->search = 1;
 	r->path = rs_path_of(r->envp);
 	r->envs++;
+	/* An exec that failed before is env's to answer now, not ours. */
+	r->started = 0;
 	return 0;
 }
 

@@ -52,6 +52,12 @@ struct rs_call {
 	size_t stack_max; /* bytes of data the call may put on the stack */
 	const char *log;  /* the file to log to (log.h), or NULL */
 	/*
+	 * Where a search leaves the errno of the last candidate that failed
+	 * before the one started, or NULL: glibc's spawn child, which shares
+	 * the caller's memory, leaves it in the caller's errno.
+	 */
+	int *missed;
+	/*
 	 * The binary's own, or NULL. review() sees each plan before it is
 	 * started, with the path of the env whose job it is or NULL, and
 	 * returns 0, or an errno with f set to refuse it, which ends the
@@ -72,6 +78,19 @@ struct rs_call {
  */
 int rs_run(const struct rs_call *c, const char *file, char *const argv[],
            char *const envp[]);
+
+/*
+ * Starts file, again while it is busy (ETXTBSY): most likely a child that
+ * another thread of our parent forked holds it open for writing, and will
+ * close it as it execs. It is tried 1 + RS_BUSY_RETRIES times, sleeping 1,
+ * 2, 4 ... ms between. An exec in place (spawn not set), which says nothing
+ * once it succeeds, asks the kernel with an exec that runs nothing whether
+ * the file is still busy, and tries again only once it is not, so as to
+ * write to log first. Returns what the last start returned.
+ */
+int rs_start_busy(const struct rs_starter *s, const char *file,
+                  char *const argv[], char *const envp[], int spawn,
+                  const char *log);
 
 /* The value of PATH in an environment, as getenv() reads it. */
 const char *rs_path_of(char *const env[]);

@@ -123,6 +123,8 @@ static const struct rs_starter in_place = {execve_in_place, NULL};
 /* The caller's posix_spawn() arguments other than the file and argv. */
 struct spawn {
 	spawn_fn *real;
+	spawn_fn *
+	        whole; /* real, or the real posix_spawnp: the call as it came */
 	pid_t *pid;
 	const posix_spawn_file_actions_t *actions;
 	const posix_spawnattr_t *attr;
@@ -145,28 +147,42 @@ spawn_child(void *ctx, const char *file, char *const argv[], char *const envp[])
 	return sp->real(sp->pid, file, sp->actions, sp->attr, argv, envp);
 }
 
+/* The call as it came, to the real function that takes it whole. */
+static int
+spawn_whole(void *ctx, const char *file, char *const argv[], char *const envp[])
+{
+	const struct spawn *sp = ctx;
+
+	return sp->whole(sp->pid, file, sp->actions, sp->attr, argv, envp);
+}
+
 /*
  * posix_spawn(3), searching PATH as posix_spawnp(3) when search is set,
  * with real: a spawn that is not a #! chain's, as for a name found
- * nowhere, is real's to make as it came, so that its file actions and
- * errors are its own. errno is left as libc leaves it.
+ * nowhere, is whole's to make as it came, so that its file actions and
+ * errors are its own, again while the file is busy if the actions can run
+ * twice. errno is left as libc leaves it: where its child, which shares
+ * our memory, left the errno of the last candidate it failed to exec.
  */
 static int
 spawn(spawn_fn *real, spawn_fn *whole, int search, enum rs_enoexec enoexec,
       pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
       const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-	int saved = errno, owned = -1, err = RS_DECLINE;
-	struct spawn sp = {real, pid, fa, attr, &owned};
-	struct rs_starter s = {spawn_child, &sp};
+	int saved = errno, owned = -1, missed = 0, err = RS_DECLINE;
+	int repeatable = spawn_repeatable(fa);
+	struct spawn sp = {real, whole, pid, fa, attr, &owned};
+	struct rs_starter s = {spawn_child, &sp}, w = {spawn_whole, &sp};
+	const char *log = rs_log_of(environ);
 	struct rs_call c = {AT_FDCWD,
 	                    RS_SPAWN | RS_MAY_MAP | (search ? RS_SEARCH : 0) |
-	                            (spawn_repeatable(fa) ? 0 : RS_ONCE),
+	                            (repeatable ? 0 : RS_ONCE),
 	                    enoexec,
 	                    rs_path_of(environ),
 	                    &s,
 	                    LIB_STACK_MAX,
-	                    rs_log_of(environ),
+	                    log,
+	                    &missed,
 	                    NULL,
 	                    NULL,
 	                    NULL};
@@ -177,9 +193,15 @@ spawn(spawn_fn *real, spawn_fn *whole, int search, enum rs_enoexec enoexec,
 		err = rs_run(&c, file, argv, envp);
 	if (owned != -1)
 		close(owned);
-	errno = saved;
-	if (err == RS_DECLINE)
+	errno = err == 0 && missed != 0 ? missed : saved;
+	if (err != RS_DECLINE)
+		return err;
+	if (!repeatable || file == NULL)
 		return whole(pid, file, fa, attr, argv, envp);
+	err = rs_start_busy(&w, file, argv, envp, 1, log);
+	/* What the retries' sleeps did to errno, libc's child would not. */
+	if (err == 0)
+		errno = saved;
 	return err;
 }
 
@@ -285,6 +307,7 @@ exec_call(const char *file, char *const argv[], char *const envp[], int search)
 	                    &in_place,
 	                    LIB_STACK_MAX,
 	                    rs_log_of(environ),
+	                    NULL,
 	                    NULL,
 	                    NULL,
 	                    NULL};
