@@ -113,6 +113,14 @@ race_supervised() {
 	return 1
 }
 
+# busy FILE SECONDS: FILE open for writing by a background process for
+# SECONDS, from before it returns; $! is that process.
+busy() {
+	sh -c 'exec 3>>"$1"; : >.held; exec sleep "$2"' sh "$1" "$2" &
+	while [ ! -e .held ]; do sleep 0.02; done
+	rm .held
+}
+
 # --- the races ------------------------------------------------------------------
 
 @test "the race harness is a statically linked program" {
@@ -282,7 +290,7 @@ go_race() {
 	busy x 0.5
 	capture "$RUNSCRIPT" --supervise --log log sh -c ./x
 	want_status 0 && want_output ran
-	grep -Eq "^pid [0-9]+ \(runscript\): pid [0-9]+: \./x was busy: held the exec for [0-9]+ ms$" log || { cat log; return 1; }
+	grep -Eq "^pid [0-9]+ \(sh\): \./x was busy for [0-9]+ ms; held the exec$" log || { cat log; return 1; }
 	want_stderr_has "runscript: --supervise: "
 	want_stderr_has " 1 held"
 }
@@ -321,7 +329,7 @@ go_race() {
 	busy d/x 0.5
 	capture "$RUNSCRIPT" --supervise --log log "$py" execveat.py
 	want_status 0 && want_output ran
-	grep -q "(runscript): pid [0-9]*: x was busy" log || { cat log; return 1; }
+	grep -q "): x was busy for [0-9]* ms; held the exec" log || { cat log; return 1; }
 }
 
 @test "--log: a log that cannot be written changes nothing" {

@@ -186,24 +186,15 @@ drop(struct supervisor *s, size_t i)
 		memcpy(&s->held[i], &s->held[s->nheld], sizeof *s->held);
 }
 
-/*
- * The log's line about an exec held for ms milliseconds, after the
- * supervisor's own "pid PID (runscript): ": the process that made it.
- */
+/* The log's line about an exec held for ms milliseconds, in its process. */
 static void
 log_held(const struct supervisor *s, const struct held *h, unsigned long ms)
 {
-	char pid[21], n[21];
-	const char *line[] = {"pid ",
-	                      rs_decimal(pid, (unsigned long long)h->t.pid),
-	                      ": ",
-	                      h->t.path,
-	                      " was busy: held the exec for ",
-	                      rs_decimal(n, ms),
-	                      " ms",
-	                      NULL};
+	char n[21];
+	const char *line[] = {h->t.path, " was busy for ", rs_decimal(n, ms),
+	                      " ms; held the exec", NULL};
 
-	rs_log(s->log, line);
+	rs_log(s->log, h->t.pid, line);
 }
 
 /* Which system call n is: 1 for execveat, 0 for execve, -1 for neither. */

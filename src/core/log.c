@@ -5,8 +5,8 @@
  * program does: its errno is kept, and a file that cannot be opened or
  * written is passed over.
  *
- * Async-signal-safe and reentrant: open, write, close, getpid and prctl,
- * a line on the stack, no static data.
+ * Async-signal-safe and reentrant: open, read, write, close, getpid and
+ * prctl, a line on the stack, no static data.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,18 +74,39 @@ add(struct line *l, const char *s)
 	}
 }
 
+/* The name of process pid, as /proc/PID/comm has it, into name[16]. */
+static void
+name_of(pid_t pid, char *name)
+{
+	char path[40] = "/proc/";
+	ssize_t n = -1;
+	int fd;
+
+	rs_decimal(path + 6, (unsigned long long)pid);
+	memcpy(path + strlen(path), "/comm", 6);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, name, 15);
+		close(fd);
+	}
+	name[n > 0 ? n - (name[n - 1] == '\n') : 0] = '\0';
+}
+
 void
-rs_log(const char *log, const char *const piece[])
+rs_log(const char *log, pid_t pid, const char *const piece[])
 {
 	struct line l = {{0}, 0, 0};
-	char pid[21], name[17] = "";
+	char num[21], name[17] = "";
 	int saved = errno, fd;
 
 	if (log == NULL)
 		return;
-	prctl(PR_GET_NAME, name);
+	if (pid == 0) {
+		pid = getpid();
+		prctl(PR_GET_NAME, name);
+	} else
+		name_of(pid, name);
 	add(&l, "pid ");
-	add(&l, rs_decimal(pid, (unsigned long long)getpid()));
+	add(&l, rs_decimal(num, (unsigned long long)pid));
 	add(&l, " (");
 	add(&l, name);
 	add(&l, "): ");

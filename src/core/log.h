@@ -6,6 +6,8 @@
 #ifndef LOG_H
 #define LOG_H
 
+#include <sys/types.h>
+
 /* The environment variable that names the log, for every program below. */
 #define RS_LOG_ENV "RUNSCRIPT_LOG"
 
@@ -13,12 +15,13 @@
 const char *rs_log_of(char *const env[]);
 
 /*
- * Appends to the file log one line: "pid PID (NAME): ", then the strings
- * of piece up to a NULL, with control bytes in caret notation; a line too
- * long for its buffer is cut short with "...". Nothing is done when log
- * is NULL or cannot be written: the program runs as it would.
+ * Appends to the file log one line: "pid PID (NAME): ", of the process pid
+ * (0: the caller), then the strings of piece up to a NULL, with control
+ * bytes in caret notation; a line too long for its buffer is cut short
+ * with "...". Nothing is done when log is NULL or cannot be written: the
+ * program runs as it would.
  */
-void rs_log(const char *log, const char *const piece[]);
+void rs_log(const char *log, pid_t pid, const char *const piece[]);
 
 /* Writes n, in decimal, into buf of at least 21 bytes; returns buf. */
 char *rs_decimal(char *buf, unsigned long long n);
