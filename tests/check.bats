@@ -536,7 +536,7 @@ same_as_run_warns() {
 	capture "$RUNSCRIPT" --check
 	usage_error "runscript: missing FILE operand"
 	capture "$RUNSCRIPT" --check -n ./p
-	usage_error "runscript: option '--check' runs nothing: it takes no -n or --tree"
+	usage_error "runscript: option '--check' runs nothing: it takes no -n, --tree or --supervise"
 	capture "$RUNSCRIPT" -q ./p
 	usage_error "runscript: option '-q' goes with --check only"
 }

@@ -16,7 +16,8 @@
  *
  * DIR is an empty directory to work in; ARGV the argv printer. Prints one
  * line per disagreement, naming the case, then a summary:
- * "libcall-gen: seed S: N cases, D disagreements, C where libc crashed".
+ * "libcall-gen: seed S: N cases, D disagreements, C where libc crashed or
+ * hung".
  * -c runs only case CASE of the seed's sequence, and -v prints each case's
  * fixture (as shell commands), its launch command and both runs: a
  * disagreement's line gives the -c and -s that reproduce it. Exits 1 when
@@ -26,6 +27,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +36,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXIT_DISAGREE 1
@@ -403,7 +407,12 @@ draw(struct gen *g, const char *launch)
 		word(g, pick(g, 2) ? "-E" : "-Z");
 	if (m->spawn)
 		spawn_actions(g);
-	if (argv_shape == 0) {
+	/*
+	 * Not execle with an empty list: glibc reads its envp from past the
+	 * list's end (its loop starts after arg even when arg is NULL), where
+	 * the library reads it after the NULL, as POSIX has it.
+	 */
+	if (argv_shape == 0 && !(m->list && m->env)) {
 		word(g, "-0");
 		nargs = 0;
 	} else if (argv_shape == 1 && !m->list) {
@@ -428,13 +437,42 @@ struct run {
 	size_t len;
 };
 
+/*
+ * How long a run may take before it and its process group are killed:
+ * launch's own alarm cannot end a posix_spawn whose file action blocks
+ * (opening a FIFO), as glibc blocks every signal in both processes until
+ * the child execs, with or without the library.
+ */
+#define RUN_SECONDS 10
+
+/* read_until: reads fd into r until its end or the deadline; 0 if late. */
+static int
+read_until(int fd, struct run *r, time_t deadline)
+{
+	struct pollfd pfd = {fd, POLLIN, 0};
+	ssize_t got = 1;
+
+	while (got > 0) {
+		time_t now = time(NULL);
+
+		if (now >= deadline ||
+		    poll(&pfd, 1, (int)(deadline - now) * 1000) == 0)
+			return 0;
+		got = read(fd, r->out + r->len, sizeof r->out - 1 - r->len);
+		if (got > 0)
+			r->len += (size_t)got;
+		else if (got < 0 && errno == EINTR)
+			got = 1;
+	}
+	return 1;
+}
+
 /* run_launch: launch's command line in DIR, with LIB preloaded if not NULL. */
 static void
 run_launch(char *const words[], const char *dir, const char *lib, struct run *r)
 {
 	int p[2];
 	pid_t pid;
-	ssize_t got;
 
 	if (pipe2(p, O_CLOEXEC) != 0)
 		die("pipe: %s", strerror(errno));
@@ -442,6 +480,7 @@ run_launch(char *const words[], const char *dir, const char *lib, struct run *r)
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
 
+		setpgid(0, 0);
 		if (chdir(dir) != 0 || null < 0)
 			_exit(EXIT_USAGE);
 		dup2(null, 0);
@@ -458,10 +497,12 @@ run_launch(char *const words[], const char *dir, const char *lib, struct run *r)
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	close(p[1]);
+	setpgid(pid, pid);
 	r->len = 0;
-	while ((got = read(p[0], r->out + r->len, sizeof r->out - 1 - r->len)) >
-	       0)
-		r->len += (size_t)got;
+	if (!read_until(p[0], r, time(NULL) + RUN_SECONDS)) {
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
 	r->out[r->len] = '\0';
 	close(p[0]);
 	while (waitpid(pid, &r->status, 0) < 0)
@@ -519,7 +560,10 @@ first_difference(const struct run *a, const struct run *b, char *buf,
 	         status_words(b->status, sb, sizeof sb));
 }
 
-/* Whether libc alone crashed (launch, or the child it reports). */
+/*
+ * Whether libc alone crashed (launch, or the child it reports), or hung
+ * until it was killed.
+ */
 static int
 libc_crashed(const struct run *r)
 {
@@ -599,7 +643,7 @@ main(int argc, char *argv[])
 		if (oracle.status == with.status &&
 		    strcmp(oracle.out, with.out) == 0)
 			continue;
-		/* Where libc itself crashes, the library need not. */
+		/* Where libc itself crashes or hangs, the library need not. */
 		if (libc_crashed(&oracle)) {
 			crashed++;
 			continue;
@@ -614,7 +658,7 @@ main(int argc, char *argv[])
 	}
 	fresh_case(top);
 	printf("libcall-gen: seed %llu: %ld cases, %ld disagreements, %ld "
-	       "where libc crashed\n",
+	       "where libc crashed or hung\n",
 	       seed, only < 0 ? cases : 1, disagree, crashed);
 	return disagree != 0 ? EXIT_DISAGREE : 0;
 }
