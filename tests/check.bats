@@ -66,18 +66,18 @@ directly_fails() {
 	fi
 }
 
-# same_words FILE: each error of --check FILE reads as the line a run of
-# runscript FILE writes for it, past the prefix, and so does each note as a
-# hint of the run.
+# same_words FILE [SEVERITY]: each finding of --check FILE of SEVERITY
+# (error when not given) reads as the line a run of runscript FILE writes
+# for it, past the prefix, and so does each note as a hint of the run.
 same_words() {
-	local line
+	local line severity=${2:-error}
 	check "$1"
 	local findings=$output
 	capture "$RUNSCRIPT" "$1"
 	while IFS= read -r line; do
 		case $line in
-		*:1:\ error:\ *)
-			want_stderr_has "runscript: ${line%%:1: error: *}: ${line#*:1: error: }" || return 1
+		*":1: $severity: "*)
+			want_stderr_has "runscript: ${line%%:1: "$severity": *}: ${line#*:1: "$severity": }" || return 1
 			;;
 		*:1:\ note:\ *)
 			want_stderr_has "runscript: ${line%%:1: note: *}: hint: ${line#*:1: note: }" || return 1
@@ -381,26 +381,7 @@ says_enoexec() {
 	finds 0 ./x warning "Permission denied"
 	want_output "./x:1: warning: Permission denied
 ./x:1: note: it is not executable; make it so with: chmod +x ./x"
-	same_as_run_warns ./x
-}
-
-# same_as_run_warns FILE: the warning and note of --check FILE are the
-# lines a run of runscript FILE writes, past the prefix.
-same_as_run_warns() {
-	local line
-	check "$1"
-	local findings=$output
-	capture "$RUNSCRIPT" "$1"
-	while IFS= read -r line; do
-		case $line in
-		*:1:\ warning:\ *)
-			want_stderr_has "runscript: ${line%%:1: warning: *}: ${line#*:1: warning: }" || return 1
-			;;
-		*:1:\ note:\ *)
-			want_stderr_has "runscript: ${line%%:1: note: *}: hint: ${line#*:1: note: }" || return 1
-			;;
-		esac
-	done <<<"$findings"
+	same_words ./x warning
 }
 
 @test "a file with no execute bit: its other findings are warnings too, status 0" {

@@ -405,3 +405,13 @@ whole_line_writes() {
 		return 1
 	fi
 }
+
+# count METHOD KEY: KEY's value on METHOD's line of the race harness's last
+# run (tests/race.c prints "method=METHOD key=value ...").
+count() {
+	awk -v m="method=$1" -v k="$2=" '$1 == m {
+		for (i = 2; i <= NF; i++)
+			if (index($i, k) == 1)
+				print substr($i, length(k) + 1)
+	}' <<<"$output"
+}

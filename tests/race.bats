@@ -32,15 +32,6 @@ race() {
 		-r "$RUNSCRIPT" -d "$BATS_FILE_TMPDIR" "$@"
 }
 
-# count METHOD KEY: KEY's value on METHOD's line of the last run's output.
-count() {
-	awk -v m="method=$1" -v k="$2=" '$1 == m {
-		for (i = 2; i <= NF; i++)
-			if (index($i, k) == 1)
-				print substr($i, length(k) + 1)
-	}' <<<"$output"
-}
-
 # show WHAT: the kernel and the load of the run a test judges, for its
 # report; the checks show the run itself.
 show() {

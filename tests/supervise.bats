@@ -42,15 +42,6 @@ supervised() {
 	fi
 }
 
-# count KEY: KEY's value on the direct method's line of the last run.
-count() {
-	awk -v k="$1=" '$1 == "method=direct" {
-		for (i = 2; i <= NF; i++)
-			if (index($i, k) == 1)
-				print substr($i, length(k) + 1)
-	}' <<<"$output"
-}
-
 # direct_fails CMD...: runs CMD (which prints the direct method's line)
 # in rounds until a launch fails with ETXTBSY; fails, with the totals,
 # when none has after DIRECT_MAX launches.
@@ -59,8 +50,8 @@ direct_fails() {
 	while [ "$total" -lt "$DIRECT_MAX" ]; do
 		capture "$@"
 		want_status 0 || return 1
-		total=$((total + $(count launches)))
-		busy=$((busy + $(count etxtbsy)))
+		total=$((total + $(count direct launches)))
+		busy=$((busy + $(count direct etxtbsy)))
 		if [ "$busy" -gt 0 ]; then
 			echo "# direct: $busy ETXTBSY in $total launches" >&3
 			return 0
@@ -74,7 +65,7 @@ direct_fails() {
 # never_fails N: the last run launched N files and none failed.
 never_fails() {
 	local n busy other
-	n=$(count launches) busy=$(count etxtbsy) other=$(count other)
+	n=$(count direct launches) busy=$(count direct etxtbsy) other=$(count direct other)
 	if [ "$n" != "$1" ] || [ "$busy" != 0 ] || [ "$other" != 0 ]; then
 		echo "want $1 launches without a failure, got: launches=$n etxtbsy=$busy other=$other"
 		show_run supervised

@@ -27,15 +27,6 @@ race_sys() {
 	capture "$RACE_SYS" "${LIMIT[@]}" -r "$RUNSCRIPT" -d "$BATS_FILE_TMPDIR" "$@"
 }
 
-# count KEY: KEY's value on the direct method's line of the last run.
-count() {
-	awk -v k="$1=" '$1 == "method=direct" {
-		for (i = 2; i <= NF; i++)
-			if (index($i, k) == 1)
-				print substr($i, length(k) + 1)
-	}' <<<"$output"
-}
-
 # direct_fails LOAD...: direct exec under LOAD, in rounds of 500 launches
 # until one fails with ETXTBSY or $LAUNCHES have run; the totals go to
 # $BATS_FILE_TMPDIR/direct-NAME, NAME being the first argument.
@@ -49,8 +40,8 @@ direct_fails() {
 				>"$BATS_FILE_TMPDIR/direct-$name"
 			return
 		fi
-		total=$((total + $(count launches)))
-		busy=$((busy + $(count etxtbsy)))
+		total=$((total + $(count direct launches)))
+		busy=$((busy + $(count direct etxtbsy)))
 	done
 	echo "launches=$total etxtbsy=$busy" >"$BATS_FILE_TMPDIR/direct-$name"
 }
@@ -71,9 +62,9 @@ proves_load() {
 tree_ran_clean() {
 	printf 'kernel %s\n%s\n' "$(uname -r)" "$output"
 	[ "$status" = 0 ]
-	[ "$(count launches)" = "$LAUNCHES" ]
-	[ "$(count etxtbsy)" = 0 ]
-	[ "$(count other)" = 0 ]
+	[ "$(count direct launches)" = "$LAUNCHES" ]
+	[ "$(count direct etxtbsy)" = 0 ]
+	[ "$(count direct other)" = 0 ]
 }
 
 setup_file() {
