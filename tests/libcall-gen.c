@@ -26,6 +26,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +42,8 @@
 #define MAX_WORDS     64
 #define MAX_OUTPUT    65536
 #define SCRIPT_ROOM   8192
+/* A run still going after this long is killed (launch's alarm is 5 s). */
+#define RUN_LIMIT_MS 20000
 
 /* launch's methods, with what they accept. */
 static const struct method {
@@ -445,7 +449,7 @@ run_launch(char *const words[], const char *dir, const char *lib, struct run *r)
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
 
-		if (chdir(dir) != 0 || null < 0)
+		if (chdir(dir) != 0 || null < 0 || setpgid(0, 0) != 0)
 			_exit(EXIT_USAGE);
 		dup2(null, 0);
 		dup2(p[1], 1);
@@ -462,9 +466,24 @@ run_launch(char *const words[], const char *dir, const char *lib, struct run *r)
 		die("fork: %s", strerror(errno));
 	close(p[1]);
 	r->len = 0;
-	while ((got = read(p[0], r->out + r->len, sizeof r->out - 1 - r->len)) >
-	       0)
+	for (;;) {
+		struct pollfd pfd = {p[0], POLLIN, 0};
+
+		/* A case stuck past launch's own alarm (a spawn child that
+		 * blocks) is killed whole, and reported as such. */
+		if (poll(&pfd, 1, RUN_LIMIT_MS) == 0) {
+			kill(-pid, SIGKILL);
+			r->len = (size_t)snprintf(
+			        r->out, sizeof r->out,
+			        "libcall-gen: killed after %d ms\n",
+			        RUN_LIMIT_MS);
+			break;
+		}
+		got = read(p[0], r->out + r->len, sizeof r->out - 1 - r->len);
+		if (got <= 0)
+			break;
 		r->len += (size_t)got;
+	}
 	r->out[r->len] = '\0';
 	close(p[0]);
 	while (waitpid(pid, &r->status, 0) < 0)
