@@ -441,7 +441,6 @@ run_launch(char *const words[], const char *dir, const char *lib, struct run *r)
 {
 	int p[2];
 	pid_t pid;
-	ssize_t got;
 
 	if (pipe2(p, O_CLOEXEC) != 0)
 		die("pipe: %s", strerror(errno));
@@ -479,7 +478,8 @@ run_launch(char *const words[], const char *dir, const char *lib, struct run *r)
 			        RUN_LIMIT_MS);
 			break;
 		}
-		got = read(p[0], r->out + r->len, sizeof r->out - 1 - r->len);
+		ssize_t got =
+		        read(p[0], r->out + r->len, sizeof r->out - 1 - r->len);
 		if (got <= 0)
 			break;
 		r->len += (size_t)got;
