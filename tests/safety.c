@@ -13,9 +13,8 @@
  *     a thread loops dlopen(LIBRARY)/dlclose; ROUNDS times, a SIGUSR1
  *     handler, run in that thread and in the main thread by turns, calls
  *     posix_spawn(FILE), its output to /dev/null, and waits for the
- *     child. Prints "spawns=N
- *     failures=F" when all rounds are done; a hang is for the caller to
- *     bound (alarm, timeout).
+ *     child. Prints "spawns=N failures=F" when all rounds are done; a
+ *     round that takes over 5 s is hung, and SIGALRM kills the program.
  * safety old-spawn FILE [ARG]...
  *     posix_spawn@GLIBC_2.2.5, the symbol programs linked before glibc
  *     2.15 call; prints "return=NAME" and the child's "status=exit N".
@@ -47,6 +46,8 @@
 #define EXIT_UNSUPPORTED 3
 /* The vfork child's status when execve fails. */
 #define EXIT_EXEC_FAILED 99
+/* A dlopen-spawn round (one spawn) longer than this is hung. */
+#define ROUND_SECONDS 5
 /* Launches before the first VmSize: what the first calls map for good. */
 #define WARM_UP 10
 
@@ -172,10 +173,13 @@ dlopen_spawn(long rounds, char *library, const char *file)
 	for (long i = 0; i < rounds; i++) {
 		sig_atomic_t before = spawned;
 
+		/* One spawn takes milliseconds: a round this long is hung. */
+		alarm(ROUND_SECONDS);
 		pthread_kill(i % 2 == 0 ? t : pthread_self(), SIGUSR1);
 		while (spawned == before)
 			nanosleep(&nap, NULL);
 	}
+	alarm(0);
 	dup2(out, STDOUT_FILENO);
 	printf("spawns=%ld failures=%ld\n", (long)spawned,
 	       (long)spawn_failures);
